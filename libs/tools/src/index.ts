@@ -1,0 +1,5 @@
+export * from './catalog.js';
+export * from './definition.js';
+export * from './validate-params.js';
+export type { ExecsnoopParams } from './execsnoop/execsnoop.schema.js';
+export type { SyscountParams, SyscountKey } from './syscount/syscount.schema.js';

@@ -1,0 +1,42 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ToolDefinition } from './definition.js';
+
+export interface ParamsError {
+  /** Dotted path from the body root, e.g. `params.maxArgs`. */
+  field: string;
+  message: string;
+}
+
+// useDefaults fills the schema's defaults in, so agents and stored jobs see the effective params.
+const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
+const compiled = new WeakMap<ToolDefinition, ValidateFunction>();
+
+function validatorFor(tool: ToolDefinition): ValidateFunction {
+  let validate = compiled.get(tool);
+  if (!validate) {
+    validate = ajv.compile(tool.paramsSchema);
+    compiled.set(tool, validate);
+  }
+  return validate;
+}
+
+function describe(error: ErrorObject): ParamsError {
+  const path = error.instancePath.split('/').filter(Boolean).join('.');
+  if (error.keyword === 'additionalProperties') {
+    const extra = String(error.params.additionalProperty);
+    return { field: ['params', path, extra].filter(Boolean).join('.'), message: 'is not a known parameter' };
+  }
+  return { field: ['params', path].filter(Boolean).join('.'), message: error.message ?? 'is invalid' };
+}
+
+/**
+ * Validates `params` in place against the tool's schema, filling in defaults.
+ * Returns the errors, each naming its field; an empty list means the params are valid.
+ */
+export function validateParams(tool: ToolDefinition, params: unknown): ParamsError[] {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    return [{ field: 'params', message: 'must be an object' }];
+  }
+  const validate = validatorFor(tool);
+  return validate(params) ? [] : (validate.errors ?? []).map(describe);
+}
