@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execsnoop: one event per execve/execveat, with argv and the return value.
+ * Like libbpf-tools execsnoop, argv is stashed at syscall entry in a hash keyed by tid and emitted at
+ * exit (where the return value and, after a successful exec, the new program's comm are known).
+ *
+ * Attached to the raw syscall tracepoints (raw_tp/sys_enter, raw_tp/sys_exit) filtered on the execve
+ * and execveat numbers rather than syscalls:sys_enter_execve: raw tracepoints need no tracefs mount,
+ * which many hosts and containers lack (see docs/bpf-runtime.md).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "maps.bpf.h"
+#include "execsnoop.h"
+
+#define NR_execve 59
+#define NR_execveat 322
+#define INVALID_UID ((__u32)-1)
+
+/* Filters, set by the runner before load (read-only once loaded). */
+const volatile __u32 targ_uid = INVALID_UID;
+const volatile bool filter_cg = false;
+const volatile __u64 targ_cgid = 0;
+const volatile bool failed_only = false;
+const volatile __u32 name_len = 0;
+const volatile char name_contains[NAME_MAX_LEN] = {};
+const volatile __s32 max_args = 20;
+
+static const struct event empty_event = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct event);
+} execs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024);
+} events SEC(".maps");
+
+BPFLEET_DROPPED_COUNTER
+
+static __always_inline bool task_passes(void)
+{
+	if (targ_uid != INVALID_UID && targ_uid != (__u32)bpf_get_current_uid_gid())
+		return false;
+	if (filter_cg && bpf_get_current_cgroup_id() != targ_cgid)
+		return false;
+	return true;
+}
+
+static __always_inline int on_enter(const char *filename, const char *const *argv)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct task_struct *task;
+	struct event *e;
+	const char *argp;
+	int i, n;
+	__u32 sz;
+
+	if (!task_passes())
+		return 0;
+	if (bpf_map_update_elem(&execs, &tid, &empty_event, BPF_NOEXIST))
+		return 0;
+	e = bpf_map_lookup_elem(&execs, &tid);
+	if (!e)
+		return 0;
+
+	task = (struct task_struct *)bpf_get_current_task();
+	e->pid = id >> 32;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_probe_read_user_str(e->filename, sizeof(e->filename), filename);
+
+	sz = 0;
+	for (i = 0; i < TOTAL_MAX_ARGS && i < max_args; i++) {
+		argp = 0;
+		if (bpf_probe_read_user(&argp, sizeof(argp), &argv[i]) || !argp)
+			break;
+		if (sz > FULL_MAX_ARGS_ARR - ARGSIZE)
+			break;
+		n = bpf_probe_read_user_str(&e->args[sz], ARGSIZE, argp);
+		if (n <= 0)
+			break;
+		e->args_count++;
+		sz += n;
+	}
+	e->args_size = sz;
+	/* One more argument than captured: mark truncation like execsnoop ("..."). */
+	if (i == max_args && i < TOTAL_MAX_ARGS) {
+		argp = 0;
+		bpf_probe_read_user(&argp, sizeof(argp), &argv[i]);
+		if (argp)
+			e->args_count++;
+	}
+	return 0;
+}
+
+/* filename and args are contiguous in struct event, so one haystack covers both. */
+#define HAY_LEN (FILENAME_LEN + FULL_MAX_ARGS_ARR)
+
+struct match_ctx {
+	__u32 tid;
+	__u32 hay_len;
+	bool found;
+};
+
+/* bpf_loop callback: does name_contains occur at position pos? */
+static long match_at(__u32 pos, struct match_ctx *m)
+{
+	struct event *e = bpf_map_lookup_elem(&execs, &m->tid);
+	const char *hay;
+	__u32 j, idx;
+
+	if (!e)
+		return 1;
+	hay = (const char *)e + __builtin_offsetof(struct event, filename);
+	for (j = 0; j < NAME_MAX_LEN; j++) {
+		if (j >= name_len)
+			break;
+		idx = pos + j;
+		if (idx >= HAY_LEN || idx >= m->hay_len)
+			return 0;
+		if (hay[idx] != name_contains[j])
+			return 0;
+	}
+	m->found = true;
+	return 1; /* stop the loop */
+}
+
+static __always_inline int on_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct event *e;
+
+	e = bpf_map_lookup_elem(&execs, &tid);
+	if (!e)
+		return 0;
+	if (failed_only && ret >= 0)
+		goto cleanup;
+	if (name_len) {
+		/* NUL bytes separate filename and argv strings, so a match never spans two of them. */
+		struct match_ctx m = { .tid = tid, .hay_len = FILENAME_LEN + e->args_size, .found = false };
+
+		if (m.hay_len > HAY_LEN)
+			m.hay_len = HAY_LEN;
+		bpf_loop(m.hay_len, match_at, &m, 0);
+		if (!m.found)
+			goto cleanup;
+	}
+	e->retval = ret;
+	e->ts = bpf_ktime_get_boot_ns();
+	/* After a successful exec, comm is already the new program's. */
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+
+	/* The event lives in the hash map already, so copy it out rather than reserve + build. */
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+		count_dropped();
+cleanup:
+	bpf_map_delete_elem(&execs, &tid);
+	return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(execsnoop_enter, struct pt_regs *regs, long id)
+{
+	if (id == NR_execve)
+		return on_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
+				(const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs));
+	if (id == NR_execveat)
+		return on_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs),
+				(const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(execsnoop_exit, struct pt_regs *regs, long ret)
+{
+	long id = BPF_CORE_READ(regs, orig_ax);
+
+	if (id != NR_execve && id != NR_execveat)
+		return 0;
+	return on_exit(ret);
+}
+
+char LICENSE[] SEC("license") = "GPL";
