@@ -1,0 +1,21 @@
+# One image for the API and the agent; docker-compose.yml picks the command.
+FROM node:24-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends clang llvm libbpf-dev bpftool make \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# CO-RE: vmlinux.h comes from the build machine's BTF; libbpf relocates the objects to each host's kernel.
+RUN npx tsc -p tsconfig.build.json && bash scripts/build-bpf.sh && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libbpf1 llvm bpftrace \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/build/bpf ./build/bpf
+ENV NODE_ENV=production
+CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const AGENT_MAIN = fileURLToPath(new URL('../../dist/apps/worker/src/main.js', import.meta.url));
+
+export interface AgentProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** SIGKILL: the agent dies mid-run without a chance to report. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait: the agent's graceful shutdown. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real agent (the built `dist/apps/worker`) as its own process, identifying as host `name`.
+ * `./dev.sh test` builds dist before the suites run.
+ */
+export function startAgent(name: string, env: { redisUrl: string; queuePrefix: string; labels?: string }): AgentProcess {
+  const child = spawn(process.execPath, [AGENT_MAIN], {
+    env: {
+      ...process.env,
+      REDIS_URL: env.redisUrl,
+      BPFLEET_HOST_NAME: name,
+      BPFLEET_QUEUE_PREFIX: env.queuePrefix,
+      BPFLEET_HOST_LABELS: env.labels ?? '',
+      BPFLEET_HEARTBEAT_SEC: '1',
+      LOG_LEVEL: process.env.AGENT_LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await exited;
+  };
+  return { name, child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+}
