@@ -115,7 +115,7 @@ static long match_at(__u32 pos, struct match_ctx *m)
 {
 	struct event *e = bpf_map_lookup_elem(&execs, &m->tid);
 	const char *hay;
-	__u32 j, idx;
+	__u64 j, idx;
 
 	if (!e)
 		return 1;
@@ -123,9 +123,11 @@ static long match_at(__u32 pos, struct match_ctx *m)
 	for (j = 0; j < NAME_MAX_LEN; j++) {
 		if (j >= name_len)
 			break;
-		idx = pos + j;
+		/* 64-bit index, so the bound the verifier sees is on the very register used below. */
+		idx = (__u64)pos + j;
 		if (idx >= HAY_LEN || idx >= m->hay_len)
 			return 0;
+		asm volatile("" : "+r"(idx));
 		if (hay[idx] != name_contains[j])
 			return 0;
 	}

@@ -1,0 +1,119 @@
+import koffi, { type TypeObject } from 'koffi';
+
+/** Opaque native pointer as koffi 3 represents it (`0n` is NULL). */
+export type Ptr = bigint;
+
+/**
+ * Raw koffi declarations of the libbpf.so.1 and libc functions bpfleet uses, loaded lazily on first use
+ * and then kept for the life of the process. Internal to libs/bpf: callers use the typed wrappers
+ * (BpfObject, BpfMap, RingBuffer). Every function here follows libbpf 1.x conventions: pointer-returning
+ * calls return NULL and set errno; int-returning calls return a negative errno.
+ */
+export interface Native {
+  libbpf_set_print(fn: Ptr | null): Ptr;
+  libbpf_num_possible_cpus(): number;
+  bpf_object__open_file(path: string, opts: null): Ptr;
+  bpf_object__load(obj: Ptr): number;
+  bpf_object__close(obj: Ptr): void;
+  bpf_object__btf(obj: Ptr): Ptr;
+  bpf_object__find_program_by_name(obj: Ptr, name: string): Ptr;
+  bpf_object__find_map_by_name(obj: Ptr, name: string): Ptr;
+  bpf_object__next_program(obj: Ptr, prev: Ptr | null): Ptr;
+  bpf_object__next_map(obj: Ptr, prev: Ptr | null): Ptr;
+  bpf_program__name(prog: Ptr): string;
+  bpf_program__section_name(prog: Ptr): string;
+  bpf_program__fd(prog: Ptr): number;
+  bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
+  bpf_program__attach(prog: Ptr): Ptr;
+  bpf_link__destroy(link: Ptr): number;
+  bpf_link__fd(link: Ptr): number;
+  bpf_map__name(map: Ptr): string;
+  bpf_map__fd(map: Ptr): number;
+  bpf_map__type(map: Ptr): number;
+  bpf_map__key_size(map: Ptr): number;
+  bpf_map__value_size(map: Ptr): number;
+  bpf_map__max_entries(map: Ptr): number;
+  bpf_map__set_max_entries(map: Ptr, n: number): number;
+  bpf_map__initial_value(map: Ptr, psize: [number | bigint]): Ptr;
+  bpf_map_lookup_elem(fd: number, key: Buffer, value: Buffer): number;
+  bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: bigint): number;
+  bpf_map_delete_elem(fd: number, key: Buffer): number;
+  bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
+  btf__find_by_name_kind(btf: Ptr, name: string, kind: number): number;
+  btf__type_by_id(btf: Ptr, id: number): Ptr;
+  btf__name_by_offset(btf: Ptr, off: number): string;
+  btf__resolve_type(btf: Ptr, id: number): number;
+  btf__resolve_size(btf: Ptr, id: number): number | bigint;
+  ring_buffer__new(mapFd: number, cb: Ptr, ctx: Ptr | null, opts: null): Ptr;
+  ring_buffer__consume(rb: Ptr): number;
+  ring_buffer__epoll_fd(rb: Ptr): number;
+  ring_buffer__free(rb: Ptr): void;
+  vsnprintf(buf: Buffer, n: number, fmt: Ptr, ap: Ptr): number;
+  /** koffi prototype of libbpf_print_fn_t (va_list is a pointer on x86-64 / arm64 SysV). */
+  PrintFn: TypeObject;
+  /** koffi prototype of ring_buffer_sample_fn. */
+  SampleFn: TypeObject;
+}
+
+let native: Native | undefined;
+
+/**
+ * Loads libbpf.so.1 and libc once. Throws the loader's error (library missing) on first use only;
+ * importing this module never touches native code.
+ */
+export function libbpf(): Native {
+  if (native) return native;
+  const lib = koffi.load('libbpf.so.1');
+  const libc = koffi.load('libc.so.6');
+  const f = (decl: string) => lib.func(decl);
+  // Unique names: koffi types are process-global, and tests may load this module more than once.
+  const tag = `${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2)}`;
+  const PrintFn = koffi.proto(`int bpfleet_print_fn_${tag}(int level, void *fmt, void *ap)`);
+  const SampleFn = koffi.proto(`int bpfleet_sample_fn_${tag}(void *ctx, void *data, size_t size)`);
+  native = {
+    libbpf_set_print: f('void *libbpf_set_print(void *fn)'),
+    libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
+    bpf_object__open_file: f('void *bpf_object__open_file(const char *path, void *opts)'),
+    bpf_object__load: f('int bpf_object__load(void *obj)'),
+    bpf_object__close: f('void bpf_object__close(void *obj)'),
+    bpf_object__btf: f('void *bpf_object__btf(void *obj)'),
+    bpf_object__find_program_by_name: f('void *bpf_object__find_program_by_name(void *obj, const char *name)'),
+    bpf_object__find_map_by_name: f('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
+    bpf_object__next_program: f('void *bpf_object__next_program(void *obj, void *prev)'),
+    bpf_object__next_map: f('void *bpf_object__next_map(void *obj, void *prev)'),
+    bpf_program__name: f('const char *bpf_program__name(void *prog)'),
+    bpf_program__section_name: f('const char *bpf_program__section_name(void *prog)'),
+    bpf_program__fd: f('int bpf_program__fd(void *prog)'),
+    bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
+    bpf_program__attach: f('void *bpf_program__attach(void *prog)'),
+    bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
+    bpf_link__fd: f('int bpf_link__fd(void *link)'),
+    bpf_map__name: f('const char *bpf_map__name(void *map)'),
+    bpf_map__fd: f('int bpf_map__fd(void *map)'),
+    bpf_map__type: f('int bpf_map__type(void *map)'),
+    bpf_map__key_size: f('uint32_t bpf_map__key_size(void *map)'),
+    bpf_map__value_size: f('uint32_t bpf_map__value_size(void *map)'),
+    bpf_map__max_entries: f('uint32_t bpf_map__max_entries(void *map)'),
+    bpf_map__set_max_entries: f('int bpf_map__set_max_entries(void *map, uint32_t n)'),
+    bpf_map__initial_value: f('void *bpf_map__initial_value(void *map, _Out_ size_t *psize)'),
+    bpf_map_lookup_elem: f('int bpf_map_lookup_elem(int fd, void *key, void *value)'),
+    bpf_map_update_elem: f('int bpf_map_update_elem(int fd, void *key, void *value, uint64_t flags)'),
+    bpf_map_delete_elem: f('int bpf_map_delete_elem(int fd, void *key)'),
+    bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, void *key, void *next)'),
+    btf__find_by_name_kind: f('int32_t btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),
+    btf__type_by_id: f('void *btf__type_by_id(void *btf, uint32_t id)'),
+    btf__name_by_offset: f('const char *btf__name_by_offset(void *btf, uint32_t off)'),
+    btf__resolve_type: f('int btf__resolve_type(void *btf, uint32_t id)'),
+    btf__resolve_size: f('int64_t btf__resolve_size(void *btf, uint32_t id)'),
+    ring_buffer__new: f('void *ring_buffer__new(int fd, void *cb, void *ctx, void *opts)'),
+    ring_buffer__consume: f('int ring_buffer__consume(void *rb)'),
+    ring_buffer__epoll_fd: f('int ring_buffer__epoll_fd(void *rb)'),
+    ring_buffer__free: f('void ring_buffer__free(void *rb)'),
+    vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t n, void *fmt, void *ap)'),
+    PrintFn,
+    SampleFn,
+  };
+  return native;
+}
+
+export { koffi };
