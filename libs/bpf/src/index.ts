@@ -12,3 +12,4 @@ export { RingBuffer } from './ring-buffer.js';
 export { type SectionVar, type VarShape } from './btf.js';
 export { bpfObjectPath } from './object-path.js';
 export { sleepOrAbort } from './wait.js';
+export { cgroupId } from './cgroup.js';

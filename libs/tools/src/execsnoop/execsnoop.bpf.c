@@ -156,7 +156,7 @@ static __always_inline int on_exit(long ret)
 			goto cleanup;
 	}
 	e->retval = ret;
-	e->ts = bpf_ktime_get_boot_ns();
+	e->ts = bpf_ktime_get_ns();
 	/* After a successful exec, comm is already the new program's. */
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 

@@ -10,7 +10,7 @@
 #define NAME_MAX_LEN 32
 
 struct event {
-	__u64 ts;          /* bpf_ktime_get_boot_ns() at exec exit */
+	__u64 ts;          /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) at exec exit */
 	__u32 pid;
 	__u32 ppid;
 	__u32 uid;

@@ -22,6 +22,7 @@ const volatile bool filter_cg = false;
 const volatile __u64 targ_cgid = 0;
 const volatile bool failed_only = false;
 const volatile bool measure_latency = false;
+const volatile bool by_syscall = true;
 const volatile bool by_pid = false;
 const volatile bool by_comm = false;
 
@@ -106,7 +107,8 @@ int BPF_PROG(syscount_exit, struct pt_regs *regs, long ret)
 	nr = BPF_CORE_READ(regs, orig_ax);
 	if (nr < 0)
 		return 0;
-	key.nr = nr;
+	if (by_syscall)
+		key.nr = nr;
 	if (by_pid)
 		key.pid = id >> 32;
 	if (by_comm)

@@ -4,7 +4,7 @@
 
 #define TASK_COMM_LEN 16
 
-/* pid and comm stay zero unless the run is keyed by them. */
+/* Each field stays zero unless the run is keyed by it (by_syscall, by_pid, by_comm). */
 struct key_t {
 	__u32 nr;
 	__u32 pid;

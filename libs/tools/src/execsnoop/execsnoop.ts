@@ -1,0 +1,99 @@
+import { BpfObject, RingBuffer, bpfObjectPath, cgroupId, bytes, char, defineStruct, s32, sleepOrAbort, splitCStrings, u32, u64 } from '../../../bpf/src/index.js';
+import type { EventsResult } from '../../../contracts/src/index.js';
+import type { ToolRunner } from '../definition.js';
+import type { ExecsnoopParams } from './execsnoop.schema.js';
+
+/** Mirrors `struct event` of execsnoop.h. */
+export const ExecEvent = defineStruct({
+  ts: u64,
+  pid: u32,
+  ppid: u32,
+  uid: u32,
+  retval: s32,
+  args_count: s32,
+  args_size: u32,
+  comm: char(16),
+  filename: char(256),
+  args: bytes(60 * 128),
+});
+
+const NAME_MAX_LEN = 32;
+
+/** The rodata config of execsnoop.bpf.c for these params. */
+export function execsnoopConfig(p: ExecsnoopParams) {
+  const name = p.nameContains ? Buffer.from(p.nameContains, 'utf8') : undefined;
+  if (name && name.length >= NAME_MAX_LEN) throw new RangeError(`nameContains is longer than ${NAME_MAX_LEN - 1} bytes`);
+  return {
+    targ_uid: p.uid,
+    filter_cg: p.cgroup !== undefined,
+    targ_cgid: p.cgroup !== undefined ? cgroupId(p.cgroup) : undefined,
+    failed_only: p.failedOnly ?? false,
+    name_len: name?.length ?? 0,
+    name_contains: name,
+    max_args: p.maxArgs ?? 20,
+  };
+}
+
+const COLUMNS: EventsResult['columns'] = [
+  { name: 'ts', type: 'timestamp' },
+  { name: 'pid', type: 'int' },
+  { name: 'ppid', type: 'int' },
+  { name: 'uid', type: 'int' },
+  { name: 'comm', type: 'string' },
+  { name: 'filename', type: 'string' },
+  { name: 'args', type: 'string[]' },
+  { name: 'ret', type: 'int' },
+];
+
+/**
+ * Runs execsnoop: one row per execve/execveat, `ts` an ISO wall-clock timestamp (kernel monotonic
+ * time shifted by the offset measured at start), `args` the captured argv with a final `...` when
+ * more arguments than `maxArgs` were passed, `ret` the syscall's return (negative errno on failure).
+ */
+export const runExecsnoop: ToolRunner<ExecsnoopParams> = async (ctx) => {
+  const start = performance.now();
+  const stack = new DisposableStack();
+  try {
+    const obj = stack.use(BpfObject.open(bpfObjectPath('execsnoop')));
+    obj.setRodata(execsnoopConfig(ctx.params));
+    obj.load();
+
+    // Monotonic ns (bpf_ktime_get_ns, and process.hrtime in libuv) → wall-clock ns.
+    const monoToWall = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+    const rows: Record<string, unknown>[] = [];
+    const rb = stack.use(
+      RingBuffer.open(obj.map('events'), (buf) => {
+        const e = ExecEvent.decode(buf);
+        const args = splitCStrings(e.args.subarray(0, e.args_size), e.args_count);
+        if (e.args_count > args.length) args.push('...');
+        rows.push({
+          ts: new Date(Number((e.ts + monoToWall) / 1_000_000n)).toISOString(),
+          pid: e.pid,
+          ppid: e.ppid,
+          uid: e.uid,
+          comm: e.comm,
+          filename: e.filename,
+          args,
+          ret: e.retval,
+        });
+      }),
+    );
+    if (ctx.signal.aborted) return { result: { kind: 'events', columns: COLUMNS, rows, total: 0, dropped: 0 }, stats: {} };
+
+    for (const link of obj.attachAll()) stack.use(link);
+    rb.start();
+    const attached = performance.now();
+    ctx.onAttached();
+    await sleepOrAbort(ctx.durationMs, ctx.signal);
+    const tracedMs = performance.now() - attached;
+
+    rb.consume();
+    const dropped = Number(obj.map('dropped').sumPerCpuU64(Buffer.alloc(4)));
+    return {
+      result: { kind: 'events', columns: COLUMNS, rows, total: rows.length, dropped },
+      stats: { lostEvents: dropped, attachMs: Math.round(attached - start), tracedMs: Math.round(tracedMs) },
+    };
+  } finally {
+    stack.dispose();
+  }
+};
