@@ -19,9 +19,17 @@ export function missingKernelFeature(): string | null {
 
 /** `describe` that runs only when the kernel features are present; under CI=true a missing one fails. */
 export function describeKernel(name: string, fn: () => void, missing = missingKernelFeature()): void {
-  if (!missing) return describe(name, fn);
+  if (!missing) {
+    describe(name, fn);
+    return;
+  }
   if (process.env.CI === 'true') {
-    return describe(name, () => it(`requires ${missing}`, () => { throw new Error(`missing kernel feature on CI: ${missing}`); }));
+    describe(name, () => {
+      it(`requires ${missing}`, () => {
+        throw new Error(`missing kernel feature on CI: ${missing}`);
+      });
+    });
+    return;
   }
   describe.skip(`${name} (skipped: missing ${missing})`, fn);
 }
