@@ -1,0 +1,75 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { ApiConfig } from './config.js';
+import { API_CONFIG } from './constants.js';
+import { HealthController } from './controllers/health.controller.js';
+import { HostController } from './controllers/host.controller.js';
+import { JobController } from './controllers/job.controller.js';
+import { RunController } from './controllers/run.controller.js';
+import { ToolController } from './controllers/tool.controller.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { ENTITIES } from './entities/index.js';
+import { AuthGuard } from './middleware/auth.guard.js';
+import { CryptoRepository } from './repositories/crypto.repository.js';
+import { DatabaseRepository } from './repositories/database.repository.js';
+import { HostRepository } from './repositories/host.repository.js';
+import { JobRepository } from './repositories/job.repository.js';
+import { QueueRepository } from './repositories/queue.repository.js';
+import { RedisRepository } from './repositories/redis.repository.js';
+import { RunRepository } from './repositories/run.repository.js';
+import { StorageRepository } from './repositories/storage.repository.js';
+import { TokenRepository } from './repositories/token.repository.js';
+import { AuthService } from './services/auth.service.js';
+import { HealthService } from './services/health.service.js';
+import { HostService } from './services/host.service.js';
+import { JobService } from './services/job.service.js';
+import { ResultService } from './services/result.service.js';
+import { RunService } from './services/run.service.js';
+import { ToolService } from './services/tool.service.js';
+
+const repositories = [
+  CryptoRepository,
+  DatabaseRepository,
+  HostRepository,
+  JobRepository,
+  QueueRepository,
+  RedisRepository,
+  RunRepository,
+  StorageRepository,
+  TokenRepository,
+];
+const services = [AuthService, HealthService, HostService, JobService, ResultService, RunService, ToolService];
+
+@Module({})
+export class AppModule {
+  /** The whole API for one validated config; tests build several with different configs. */
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Tokens must never reach a log file.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customLogLevel: (_req, res, error) =>
+              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
+        }),
+        TypeOrmModule.forFeature(ENTITIES),
+      ],
+      controllers: [ToolController, HostController, JobController, RunController, HealthController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ...repositories,
+        ...services,
+      ],
+    };
+  }
+}

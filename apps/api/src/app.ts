@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { ApiConfig } from './config.js';
+import { ErrorFilter } from './middleware/error.filter.js';
+import { invalidFields, type FieldProblem } from './utils/errors.js';
+import { toOpenApi31 } from './utils/openapi.js';
+
+/** Results travel through Redis, not request bodies: 1 MiB is plenty for a job definition. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the API, ready to `listen`. Tests call this with their own config and listen on port 0. */
+export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT });
+  const fastify = adapter.getInstance();
+  // The API speaks JSON only: without this, a text/plain body would reach validation as a string
+  // instead of being refused with 415.
+  fastify.removeContentTypeParser('text/plain');
+  // A JSON body that is not an object (an array, a number, null) is refused before validation, so the
+  // error says what is wrong instead of listing every missing field.
+  fastify.addHook('preValidation', async (request) => {
+    const body = request.body;
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `body: must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
+      });
+    }
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    // Fastify's own JSON parser only: Nest would also accept url-encoded forms, which this API refuses (415).
+    bodyParser: false,
+    // Throw instead of process.exit, so callers (main.ts, tests) report the cause.
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+      // One message per field: the first constraint that fails.
+      stopAtFirstError: true,
+      exceptionFactory: (errors) => validationException(errors),
+    }),
+  );
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('bpfleet')
+      .setDescription('Run BPF performance tools on remote Linux hosts as jobs.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, toOpenApi31(document), {
+    jsonDocumentUrl: 'openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'bpfleet API',
+  });
+
+  await app.init();
+  return app;
+}
+
+function validationException(errors: ValidationError[]): BadRequestException {
+  const problems: FieldProblem[] = [];
+  const walk = (error: ValidationError, path: string[]) => {
+    const field = [...path, error.property].join('.') || 'body';
+    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+      problems.push({
+        field,
+        message:
+          constraint === 'whitelistValidation'
+            ? 'is not a known field'
+            : constraint === 'unknownValue'
+              ? 'must be a JSON object'
+              : message.startsWith(`${error.property} `)
+                ? message.slice(error.property.length + 1)
+                : message.replace(`each value in ${error.property} `, 'each value '),
+      });
+    }
+    for (const child of error.children ?? []) walk(child, [...path, error.property]);
+  };
+  errors.forEach((error) => walk(error, []));
+  return invalidFields(problems.length > 0 ? problems : [{ field: 'body', message: 'is invalid' }]);
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RunStats } from '../../../../libs/contracts/src/index.js';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** No ORM relation to jobs on purpose: circular entity imports break under ESM; the FK lives in the migration. */
+@Entity('runs')
+export class RunEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'job_id' })
+  jobId: string;
+
+  @Column('text')
+  host: string;
+
+  @Column('text')
+  status: RunStatus;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  error: string | null;
+
+  @Column('jsonb', { nullable: true })
+  stats: RunStats | null;
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import type { HostHeartbeat } from '../../../../libs/contracts/src/index.js';
+import { HostEntity } from '../entities/host.entity.js';
+
+@Injectable()
+export class HostRepository {
+  constructor(@InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>) {}
+
+  getAll(): Promise<HostEntity[]> {
+    return this.hosts.find({ order: { name: 'ASC' } });
+  }
+
+  getByNames(names: string[]): Promise<HostEntity[]> {
+    return names.length === 0 ? Promise.resolve([]) : this.hosts.findBy({ name: In(names) });
+  }
+
+  /**
+   * Upserts the hosts of these heartbeats in one statement. `last_seen` never moves backwards,
+   * so a stale copy of a heartbeat cannot make a live host look older.
+   */
+  async upsertHeartbeats(heartbeats: HostHeartbeat[]): Promise<void> {
+    if (heartbeats.length === 0) return;
+    const rows = heartbeats.map((beat) => ({
+      name: beat.name,
+      labels: beat.labels,
+      kernel: beat.kernel,
+      capabilities: beat.capabilities,
+      agentVersion: beat.agentVersion,
+      lastSeen: beat.at,
+    }));
+    await this.hosts.query(
+      `INSERT INTO hosts (name, labels, kernel, capabilities, agent_version, last_seen, first_seen)
+       SELECT r.name, r.labels, r.kernel, r.capabilities, r."agentVersion", LEAST(r."lastSeen", now()), now()
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(name text, labels jsonb, kernel text, capabilities jsonb, "agentVersion" text, "lastSeen" timestamptz)
+       ON CONFLICT (name) DO UPDATE SET
+         labels = excluded.labels,
+         kernel = excluded.kernel,
+         capabilities = excluded.capabilities,
+         agent_version = excluded.agent_version,
+         last_seen = GREATEST(hosts.last_seen, excluded.last_seen)`,
+      [JSON.stringify(rows)],
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  TRACE_RESULTS_QUEUE,
+  traceHostQueueName,
+  type RunMessage,
+  type TraceJobPayload,
+} from '../../../../libs/contracts/src/index.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../constants.js';
+import { withTimeout } from './redis.repository.js';
+
+/** Thrown by a results handler when the message cannot be stored now but may be later (database away). */
+export class RetryLaterError extends Error {}
+
+const DAY_SEC = 24 * 3600;
+const ENQUEUE_TIMEOUT_MS = 5000;
+const RETRY_DELAY_MS = 2000;
+
+@Injectable()
+export class QueueRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(QueueRepository.name);
+  private readonly queues = new Map<string, Queue>();
+  private producer?: Redis;
+  private worker?: Worker;
+  private workerConnection?: Redis;
+
+  constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
+
+  /**
+   * Adds one job per payload on its host's queue, with the run id as BullMQ job id (adding twice is
+   * a no-op). Rejects if Redis does not take them within a few seconds.
+   */
+  async enqueueTraces(payloads: TraceJobPayload[]): Promise<void> {
+    await withTimeout(
+      Promise.all(
+        payloads.map((payload) =>
+          this.queue(traceHostQueueName(payload.host)).add('trace', payload, {
+            jobId: payload.runId,
+            // A trace is not idempotent (it would trace a different time window): never retried by BullMQ.
+            attempts: 1,
+            removeOnComplete: { age: DAY_SEC, count: 10_000 },
+            removeOnFail: { age: 7 * DAY_SEC, count: 10_000 },
+          }),
+        ),
+      ),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue on Redis',
+    );
+  }
+
+  /**
+   * Consumes `trace-results` with `handle`. When `handle` throws {@link RetryLaterError} the message is
+   * put back (delayed) instead of failed, so nothing an agent reported is dropped while Postgres is away.
+   */
+  startResultsWorker(handle: (message: RunMessage) => Promise<void>): void {
+    if (this.worker) return;
+    this.workerConnection = new Redis(this.config.redisUrl, {
+      maxRetriesPerRequest: null,
+      connectionName: 'bpfleet-api-results',
+    });
+    this.workerConnection.on('error', () => {});
+    this.worker = new Worker<RunMessage>(
+      TRACE_RESULTS_QUEUE,
+      async (job: Job<RunMessage>, token?: string) => {
+        try {
+          await handle(job.data);
+        } catch (error) {
+          if (error instanceof RetryLaterError) {
+            await job.moveToDelayed(Date.now() + RETRY_DELAY_MS, token);
+            throw new DelayedError();
+          }
+          throw error;
+        }
+      },
+      {
+        connection: this.workerConnection,
+        prefix: this.config.queuePrefix,
+        concurrency: 4,
+        removeOnComplete: { age: DAY_SEC, count: 10_000 },
+        removeOnFail: { age: 7 * DAY_SEC, count: 10_000 },
+      },
+    );
+    this.worker.on('error', (error) => this.logger.warn(`results worker: ${error.message}`));
+    this.worker.on('failed', (job, error) =>
+      this.logger.error(`results message ${job?.id} could not be stored: ${error.message}`),
+    );
+  }
+
+  async stopResultsWorker(): Promise<void> {
+    await this.worker?.close();
+    this.worker = undefined;
+    await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());
+    this.workerConnection = undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopResultsWorker();
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+    await this.producer?.quit().catch(() => this.producer?.disconnect());
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      // One connection for all host queues: a fleet of thousands must not mean thousands of sockets.
+      if (!this.producer) {
+        this.producer = new Redis(this.config.redisUrl, {
+          maxRetriesPerRequest: 1,
+          connectionName: 'bpfleet-api-producer',
+        });
+        this.producer.on('error', () => {});
+      }
+      queue = new Queue(name, { connection: this.producer, prefix: this.config.queuePrefix });
+      queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { TraceJobPayload } from '../../../../libs/contracts/src/index.js';
+import { validateParams } from '../../../../libs/tools/src/validate-params.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../constants.js';
+import type {
+  CreateJobDto,
+  JobCreatedResponseDto,
+  JobListQueryDto,
+  JobListResponseDto,
+  JobResponseDto,
+} from '../dtos/job.dto.js';
+import { JobRepository, type JobWithRuns } from '../repositories/job.repository.js';
+import { QueueRepository } from '../repositories/queue.repository.js';
+import { decodeCursor, encodeCursor } from '../utils/cursor.js';
+import { invalidField, invalidFields, type FieldProblem } from '../utils/errors.js';
+import { deriveJobStatus } from '../utils/job-status.js';
+import type { AuthContext } from './auth.service.js';
+import { HostService } from './host.service.js';
+import { ToolService } from './tool.service.js';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+@Injectable()
+export class JobService {
+  private readonly logger = new Logger(JobService.name);
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly toolService: ToolService,
+    private readonly hostService: HostService,
+    private readonly jobRepository: JobRepository,
+    private readonly queueRepository: QueueRepository,
+  ) {}
+
+  async create(dto: CreateJobDto, auth: AuthContext): Promise<JobCreatedResponseDto> {
+    const tool = this.toolService.get(dto.tool);
+    if (!tool) {
+      const known = [...this.toolService.list().map((t) => t.name)].join(', ');
+      throw invalidField('tool', `unknown tool "${dto.tool}" (known: ${known})`);
+    }
+    if (dto.durationSec > this.config.maxDurationSec) {
+      throw invalidField('durationSec', `must not be greater than ${this.config.maxDurationSec}`);
+    }
+    const params = structuredClone(dto.params ?? {});
+    const paramErrors = validateParams(tool, params);
+    if (paramErrors.length > 0) throw invalidFields(paramErrors);
+
+    const hosts = await this.hostService.getForScheduling(dto.hosts);
+    const byName = new Map(hosts.map((host) => [host.name, host]));
+    const problems: FieldProblem[] = [];
+    const unknown = dto.hosts.filter((name) => !byName.has(name));
+    if (unknown.length > 0) {
+      problems.push({ field: 'hosts', message: `unknown host(s): ${unknown.join(', ')} (see GET /v1/hosts)` });
+    }
+    for (const host of hosts) {
+      const missing = tool.requires.filter((capability) => host.capabilities[capability] !== true);
+      if (missing.length > 0) {
+        problems.push({
+          field: 'hosts',
+          message: `host "${host.name}" lacks ${missing.join(', ')}, which ${tool.name} requires`,
+        });
+      }
+    }
+    if (problems.length > 0) throw invalidFields(problems);
+
+    const { job, runs } = await this.jobRepository.createWithRuns({
+      tool: tool.name,
+      params,
+      durationSec: dto.durationSec,
+      createdBy: auth.tokenId,
+      hosts: dto.hosts,
+    });
+
+    const payloads: TraceJobPayload[] = runs.map((run) => ({
+      jobId: job.id,
+      runId: run.id,
+      host: run.host,
+      tool: job.tool,
+      durationSec: job.durationSec,
+      params: job.params,
+    }));
+    try {
+      await this.queueRepository.enqueueTraces(payloads);
+    } catch (error) {
+      // The rows exist but no agent will ever see them: fail them rather than leave them queued forever.
+      const reason = `could not enqueue on Redis: ${(error as Error).message}`;
+      this.logger.error(`job ${job.id}: ${reason}`);
+      await this.jobRepository.failRuns(
+        job.id,
+        runs.map((run) => run.id),
+        reason,
+      );
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `the job queue (Redis) is unavailable; job ${job.id} was recorded as failed, retry later`,
+      });
+    }
+
+    return {
+      id: job.id,
+      status: job.status,
+      runs: runs.map((run) => ({ id: run.id, host: run.host, status: run.status })),
+    };
+  }
+
+  async get(id: string): Promise<JobResponseDto> {
+    const found = await this.jobRepository.getById(id);
+    if (!found) throw new NotFoundException(`job ${id} not found`);
+    return toJobDto(found);
+  }
+
+  async list(query: JobListQueryDto): Promise<JobListResponseDto> {
+    let afterId: string | undefined;
+    if (query.cursor !== undefined) {
+      afterId = decodeCursor(query.cursor);
+      if (!afterId || !(await this.jobRepository.exists(afterId))) {
+        throw invalidField('cursor', 'is not a cursor returned by this API (or its job was deleted)');
+      }
+    }
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const { items, hasMore } = await this.jobRepository.list(limit, afterId);
+    return {
+      items: items.map(toJobDto),
+      nextCursor: hasMore ? encodeCursor(items[items.length - 1].job.id) : null,
+    };
+  }
+}
+
+function toJobDto({ job, runs }: JobWithRuns): JobResponseDto {
+  return {
+    id: job.id,
+    tool: job.tool,
+    // Derived on read as well, so the answer always agrees with the runs it lists.
+    status: deriveJobStatus(runs.map((run) => run.status)),
+    durationSec: job.durationSec,
+    params: job.params,
+    createdAt: job.createdAt.toISOString(),
+    runs: runs.map((run) => ({
+      id: run.id,
+      host: run.host,
+      status: run.status,
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      error: run.error,
+      stats: (run.stats as Record<string, number> | null) ?? null,
+    })),
+  };
+}

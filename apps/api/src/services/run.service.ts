@@ -1,0 +1,72 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ToolResult } from '../../../../libs/contracts/src/index.js';
+import type { ApiConfig } from '../config.js';
+import { API_CONFIG } from '../constants.js';
+import { RunRepository, type ReapedRun } from '../repositories/run.repository.js';
+import { HostService } from './host.service.js';
+
+@Injectable()
+export class RunService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RunService.name);
+  private timer?: NodeJS.Timeout;
+  private reaping?: Promise<ReapedRun[]>;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly runRepository: RunRepository,
+    private readonly hostService: HostService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.reap().catch(() => {}), this.config.reaperIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async getResult(id: string): Promise<ToolResult> {
+    const run = await this.runRepository.getById(id);
+    if (!run) throw new NotFoundException(`run ${id} not found`);
+    const stored = await this.runRepository.getResult(id);
+    if (!stored) {
+      const why = run.status === 'failed' && run.error ? `: ${run.error}` : '';
+      throw new NotFoundException(`run ${id} has no result yet (status: ${run.status}${why})`);
+    }
+    return stored.result;
+  }
+
+  /**
+   * Agents never talk to Postgres, so when one dies mid-run nobody else will end its runs: fail every
+   * running run whose host stopped heartbeating or that outlived its duration plus a grace period.
+   * Host liveness is only judged while the API's own heartbeat sync works; otherwise a Redis outage
+   * would look like the whole fleet dying.
+   */
+  reap(): Promise<ReapedRun[]> {
+    this.reaping ??= (async () => {
+      try {
+        const reaped = await this.runRepository.reap(
+          this.config.hostOfflineSec,
+          this.config.runGraceSec,
+          this.hostService.isHeartbeatViewFresh(),
+        );
+        for (const run of reaped) this.logger.warn(`run ${run.id} on ${run.host} failed: ${run.error}`);
+        return reaped;
+      } catch (error) {
+        this.logger.warn(`reaper: ${(error as Error).message}`);
+        throw error;
+      } finally {
+        this.reaping = undefined;
+      }
+    })();
+    return this.reaping;
+  }
+}

@@ -1,0 +1,4 @@
+import { Initial1732600000000 } from './1732600000000-Initial.js';
+
+/** Listed explicitly (no globs): ESM builds and vitest load them the same way. Append, never reorder. */
+export const MIGRATIONS = [Initial1732600000000];
