@@ -1,5 +1,6 @@
 import type { ToolRunner } from './definition.js';
 import { runExecsnoop } from './execsnoop/execsnoop.js';
+import { runRunqlat } from './runqlat/runqlat.js';
 import { runSyscount } from './syscount/syscount.js';
 
 /**
@@ -9,4 +10,5 @@ import { runSyscount } from './syscount/syscount.js';
 export const TOOL_RUNNERS: ReadonlyMap<string, ToolRunner> = new Map<string, ToolRunner>([
   ['execsnoop', runExecsnoop],
   ['syscount', runSyscount],
+  ['runqlat', runRunqlat],
 ]);

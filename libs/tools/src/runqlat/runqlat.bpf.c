@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runqlat: run-queue (scheduler) latency, the time a task waits runnable before it runs, as a
+ * log-linear histogram built in the kernel. Same events as libbpf-tools runqlat: a task becomes
+ * runnable at sched_wakeup / sched_wakeup_new, or when it is preempted while still TASK_RUNNING
+ * (sched_switch, prev); it stops waiting when it is switched in (sched_switch, next).
+ * BTF tracepoints (tp_btf): typed arguments, no tracefs needed, cheaper than perf-event tracepoints.
+ *
+ * Filters apply to the task that waits (not to whichever task is current when it is woken, which is
+ * what libbpf-tools' cgroup filter looks at), and are checked at enqueue time, so the start map only
+ * ever holds tasks of interest.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "loglinear.bpf.h"
+#include "maps.bpf.h"
+#include "runqlat.h"
+
+#define MAX_ENTRIES 10240
+#define MAX_KEYS 1024
+#define TASK_RUNNING 0
+
+const volatile __u32 targ_tgid = 0;
+const volatile __u32 targ_tid = 0;
+const volatile bool filter_comm = false;
+const volatile char targ_comm[TASK_COMM_LEN] = {};
+const volatile bool filter_cg = false;
+const volatile __u64 targ_cgid = 0;
+/* Divisor from ns to the unit of the histogram slots: 1000 (µs) or 1000000 (ms). */
+const volatile __u64 unit_ns = 1000;
+const volatile bool per_pid = false;
+const volatile bool per_cpu = false;
+
+/* tid → time it became runnable (bpf_ktime_get_ns). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u64);
+} start SEC(".maps");
+
+LOGLINEAR_HIST_MAP(hist);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct runqlat_totals);
+} totals SEC(".maps");
+
+/* tgid or cpu → histogram; allocated on first use (a preallocated map would cost ~8 MB). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_KEYS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct runqlat_keyed);
+} keyed SEC(".maps");
+
+/* Latencies not broken down because the keyed map was full (they still count in the total). */
+BPFLEET_DROPPED_COUNTER
+
+static struct runqlat_keyed zero_keyed;
+
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+/* task->__state since 5.14, task->state before. */
+static __always_inline long task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return t->__state; /* tp_btf: a direct (BTF-checked) load, no helper call */
+	return BPF_CORE_READ((struct task_struct___old *)t, state);
+}
+
+static __always_inline bool task_passes(struct task_struct *t)
+{
+	char comm[TASK_COMM_LEN];
+	int i;
+
+	if (targ_tgid && targ_tgid != t->tgid)
+		return false;
+	if (targ_tid && targ_tid != t->pid)
+		return false;
+	if (filter_cg && targ_cgid != BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id))
+		return false;
+	if (filter_comm) {
+		BPF_CORE_READ_STR_INTO(&comm, t, comm);
+		for (i = 0; i < TASK_COMM_LEN; i++) {
+			if (comm[i] != targ_comm[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+	}
+	return true;
+}
+
+static __always_inline void enqueue(struct task_struct *t)
+{
+	__u32 tid = t->pid;
+	__u64 ts;
+
+	if (!tid || !task_passes(t)) /* tid 0: the idle task never waits */
+		return;
+	ts = bpf_ktime_get_ns();
+	bpf_map_update_elem(&start, &tid, &ts, BPF_ANY);
+}
+
+static __always_inline void record(struct task_struct *next, __u64 delta_ns)
+{
+	__u32 zero = 0, key;
+	struct runqlat_totals *t;
+	struct runqlat_keyed *k;
+	__u64 v = delta_ns / unit_ns;
+
+	loglinear_map_increment(&hist, v);
+	t = bpf_map_lookup_elem(&totals, &zero);
+	if (t) {
+		if (!t->count || delta_ns < t->min_ns)
+			t->min_ns = delta_ns;
+		if (delta_ns > t->max_ns)
+			t->max_ns = delta_ns;
+		t->count++;
+		t->sum_ns += delta_ns;
+	}
+	if (!per_pid && !per_cpu)
+		return;
+	key = per_pid ? next->tgid : bpf_get_smp_processor_id();
+	k = bpf_map_lookup_elem(&keyed, &key);
+	if (!k) {
+		bpf_map_update_elem(&keyed, &key, &zero_keyed, BPF_NOEXIST);
+		k = bpf_map_lookup_elem(&keyed, &key);
+		if (!k) {
+			count_dropped();
+			return;
+		}
+		if (per_pid)
+			BPF_CORE_READ_STR_INTO(&k->comm, next, group_leader, comm);
+	}
+	loglinear_hist_increment(&k->hist, v);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(runqlat_wakeup, struct task_struct *p)
+{
+	enqueue(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(runqlat_wakeup_new, struct task_struct *p)
+{
+	enqueue(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(runqlat_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u32 tid;
+	__u64 *tsp;
+	__s64 delta;
+
+	/* Preempted while runnable: it waits in the queue from now on. */
+	if (task_state(prev) == TASK_RUNNING)
+		enqueue(prev);
+
+	tid = next->pid;
+	tsp = bpf_map_lookup_elem(&start, &tid);
+	if (!tsp)
+		return 0; /* filtered out, or runnable since before the probes were attached */
+	delta = (__s64)(bpf_ktime_get_ns() - *tsp);
+	if (delta >= 0)
+		record(next, delta);
+	bpf_map_delete_elem(&start, &tid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

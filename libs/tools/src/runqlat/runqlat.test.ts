@@ -1,0 +1,131 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeKernel } from '../../../bpf/src/testing.js';
+import { runRunqlat, type RunqlatResult } from './runqlat.js';
+import type { RunqlatParams } from './runqlat.schema.js';
+
+// `hog`: spins forever. `probe N`: waits for a byte on stdin (so the probes are attached first), then
+// N times: runs 2 ms of its own CPU time, sleeps 100 µs. Each wake-up puts it on the run queue once.
+// It must want the CPU, not only sleep: EEVDF lets a task that mostly sleeps (positive lag) preempt a
+// hog at once on wake-up, whereas one that wants more than its fair share waits for the hogs' slices.
+// Everything is pinned to CPU 0 by taskset.
+const WORKLOAD_C = `
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+static long cpu_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "hog") == 0) { volatile unsigned long x = 0; for (;;) x++; }
+  char b;
+  if (read(0, &b, 1) != 1) return 2;
+  long n = atol(argv[2]);
+  struct timespec ts = { 0, 100000 };
+  for (long i = 0; i < n; i++) {
+    long until = cpu_ns() + 2000000;
+    while (cpu_ns() < until) {}
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}
+`;
+
+const PROBE_WAKEUPS = 200;
+
+describeKernel('runqlat on the real kernel', () => {
+  let dir: string;
+  let binary: string;
+  const hogs: ChildProcess[] = [];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runqlat-'));
+    writeFileSync(join(dir, 'w.c'), WORKLOAD_C);
+    binary = join(dir, 'rqlw');
+    execFileSync('cc', ['-O1', '-o', binary, join(dir, 'w.c')]);
+  });
+  afterEach(() => {
+    for (const h of hogs.splice(0)) h.kill('SIGKILL');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function startHogs(n: number): void {
+    for (let i = 0; i < n; i++) hogs.push(spawn('taskset', ['-c', '0', binary, 'hog'], { stdio: 'ignore' }));
+  }
+
+  /** Traces the probe (pinned to CPU 0) with params(pid) until it has done its wake-ups. */
+  async function traceProbe(params: (pid: number) => RunqlatParams): Promise<RunqlatResult> {
+    const child = spawn('taskset', ['-c', '0', binary, 'probe', String(PROBE_WAKEUPS)], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // taskset execs the workload in place: same pid. Let the exec happen before tracing.
+    await new Promise((r) => setTimeout(r, 100));
+    const ac = new AbortController();
+    let attached = 0;
+    const out = await runRunqlat({
+      params: params(child.pid!),
+      durationMs: 30_000,
+      signal: ac.signal,
+      onAttached: () => {
+        attached++;
+        child.stdin!.end('x');
+        void exited.then(() => ac.abort());
+      },
+    });
+    expect(await exited).toBe(0);
+    expect(attached).toBe(1);
+    expect(out.result.kind).toBe('histogram');
+    return out.result as RunqlatResult;
+  }
+
+  it('the probe waits about a timeslice behind two CPU hogs, and briefly without them', async () => {
+    const idle = await traceProbe((pid) => ({ pid }));
+    startHogs(2);
+    await new Promise((r) => setTimeout(r, 200));
+    const busy = await traceProbe((pid) => ({ pid }));
+
+    // Every wake-up of the probe is one queue latency, and so is every preemption (many behind the hogs).
+    for (const r of [idle, busy]) {
+      expect(r.unit).toBe('us');
+      expect(r.count).toBeGreaterThanOrEqual(PROBE_WAKEUPS);
+      expect(r.buckets.reduce((n, b) => n + b.count, 0)).toBe(r.count);
+      expect(r.min).toBeLessThanOrEqual(r.p50);
+      expect(r.p50).toBeLessThanOrEqual(r.p99);
+      expect(r.p99).toBeLessThanOrEqual(r.max);
+    }
+    console.log(`runqlat probe p50: ${idle.p50} µs alone, ${busy.p50} µs behind two hogs`);
+    expect(idle.p50).toBeLessThan(200);
+    // Behind two hogs the wait is of the order of their slice (ms), far above the uncontended case.
+    expect(busy.p50).toBeGreaterThan(500);
+    expect(busy.p50).toBeGreaterThan(10 * Math.max(idle.p50, 1));
+  });
+
+  it('breaks down per process and per CPU, and reports milliseconds', async () => {
+    startHogs(2);
+    await new Promise((r) => setTimeout(r, 200));
+    let probePid = 0;
+    const perPid = await traceProbe((pid) => {
+      probePid = pid;
+      return { comm: 'rqlw', perPid: true, unit: 'ms' };
+    });
+    expect(perPid.unit).toBe('ms');
+    expect(perPid.by).toBe('pid');
+    const probe = perPid.groups!.find((g) => g.key === probePid)!;
+    expect(probe.comm).toBe('rqlw');
+    expect(probe.histogram.count).toBeGreaterThanOrEqual(PROBE_WAKEUPS);
+    // The hogs (same comm) are preempted while runnable, so they wait too and have their own groups.
+    for (const h of hogs) expect(perPid.groups!.some((g) => g.key === h.pid)).toBe(true);
+    expect(perPid.groups!.reduce((n, g) => n + g.histogram.count, 0)).toBe(perPid.count);
+    expect(probe.histogram.p50).toBeGreaterThanOrEqual(1);
+
+    const perCpu = await traceProbe((pid) => ({ pid, perCpu: true }));
+    expect(perCpu.by).toBe('cpu');
+    expect(perCpu.groups!.map((g) => g.key)).toEqual([0]);
+    expect(perCpu.groups![0]!.histogram.count).toBe(perCpu.count);
+  });
+});
