@@ -82,7 +82,7 @@ export class QueueRepository implements OnApplicationShutdown {
         removeOnFail: { age: 7 * DAY_SEC, count: 10_000 },
       },
     );
-    this.worker.on('error', (error) => this.logger.warn(`results worker: ${error.message}`));
+    this.worker.on('error', (error) => this.warnOnce(`results worker: ${error.message}`));
     this.worker.on('failed', (job, error) =>
       this.logger.error(`results message ${job?.id} could not be stored: ${error.message}`),
     );
@@ -102,6 +102,16 @@ export class QueueRepository implements OnApplicationShutdown {
     await this.producer?.quit().catch(() => this.producer?.disconnect());
   }
 
+  private lastWarning?: { message: string; at: number };
+
+  /** While Redis is away BullMQ reports every reconnect attempt: log each distinct problem once a minute. */
+  private warnOnce(message: string): void {
+    const now = Date.now();
+    if (this.lastWarning?.message === message && now - this.lastWarning.at < 60_000) return;
+    this.lastWarning = { message, at: now };
+    this.logger.warn(message);
+  }
+
   private queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
@@ -114,7 +124,7 @@ export class QueueRepository implements OnApplicationShutdown {
         this.producer.on('error', () => {});
       }
       queue = new Queue(name, { connection: this.producer, prefix: this.config.queuePrefix });
-      queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
+      queue.on('error', (error) => this.warnOnce(`queue ${name}: ${error.message}`));
       this.queues.set(name, queue);
     }
     return queue;
