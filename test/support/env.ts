@@ -56,12 +56,24 @@ export async function createTestEnv(label = 'test'): Promise<TestEnv> {
       return queue;
     },
     async close() {
-      for (const queue of queues.values()) await queue.close();
-      for (const connection of connections) connection.disconnect();
-      await deletePrefix(redis, queuePrefix);
-      redis.disconnect();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      // Every step runs even if an earlier one fails, so one broken suite does not leak the next one's state.
+      const steps: (() => Promise<unknown> | void)[] = [
+        ...[...queues.values()].map((queue) => () => queue.close()),
+        ...connections.map((connection) => () => connection.disconnect()),
+        () => deletePrefix(redis, queuePrefix),
+        () => redis.disconnect(),
+        () => database.drop(),
+        () => rm(dataDir, { recursive: true, force: true }),
+      ];
+      const errors: unknown[] = [];
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (errors.length > 0) throw new AggregateError(errors, 'test env cleanup failed');
     },
   };
 }
