@@ -42,7 +42,7 @@ export interface FakeHeartbeatOptions {
 
 /**
  * Registers `name` as an agent would, without one: writes a {@link HostHeartbeat} into the prefix's
- * heartbeat hash (`<prefix>:host-heartbeats`, which is HOST_HEARTBEATS_KEY for the default prefix).
+ * heartbeat hash (`<prefix>:host-heartbeats`, see hostHeartbeatsKey in libs/contracts).
  * `caps` defaults to every capability.
  */
 export async function fakeHeartbeat(

@@ -14,12 +14,12 @@ export class RunReportRepository implements OnApplicationShutdown {
   }
 
   /**
-   * The message's BullMQ id is `<runId>:<type>`, so a message sent twice (a retry after a
+   * The message's BullMQ id is `<runId>-<type>` (BullMQ forbids `:` in ids), so a message sent twice (a retry after a
    * network error) is stored once; the API's ingest is idempotent too.
    */
   async send(message: RunMessage): Promise<void> {
     await this.queue.add(message.type, message, {
-      jobId: `${message.runId}:${message.type}`,
+      jobId: `${message.runId}-${message.type}`,
       attempts: 10,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: { age: 3600 },

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { ApiConfig } from '../config.js';
-import { API_CONFIG, hostHeartbeatsKey } from '../constants.js';
+import { hostHeartbeatsKey } from '../../../../libs/contracts/src/index.js';
+import { API_CONFIG } from '../constants.js';
 
 /** Owns the API's plain Redis connection (heartbeats, health); BullMQ connections live in QueueRepository. */
 @Injectable()
