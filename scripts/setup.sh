@@ -8,6 +8,10 @@ SYSTEM_PACKAGES=(
   "llvm-strip:llvm"
   "bpftool:bpftool"
   "llvm-symbolizer:llvm"
+  "bpftrace:bpftrace"
+  # The test workloads: C programs compiled at test time, python3 for USDT.
+  "cc:gcc"
+  "python3:python3"
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -19,7 +23,7 @@ ensure_system_packages() {
   done
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   [ -e /usr/include/bpf/libbpf.h ] || missing+=(libbpf-dev)
-  ls /usr/lib/*/libbpf.so.1 /usr/lib64/libbpf.so.1 >/dev/null 2>&1 || missing+=(libbpf1)
+  /sbin/ldconfig -p | grep -q "libbpf.so.1 " || missing+=(libbpf1)
   [ ${#missing[@]} -eq 0 ] && return
   command -v apt-get >/dev/null || { echo "dev.sh: please install: ${missing[*]}" >&2; exit 1; }
   echo "dev.sh: installing system packages: ${missing[*]}"
