@@ -40,6 +40,15 @@ export class HostService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.syncing;
   }
 
+  /**
+   * A sync that reads Redis after this call: one already in flight may have read it before the
+   * caller's host heartbeated, so sharing it could miss a host that just came up.
+   */
+  async syncFresh(): Promise<void> {
+    await this.syncing?.catch(() => {});
+    return this.sync();
+  }
+
   /** True when the API's copy of heartbeats is recent enough to judge hosts offline. */
   isHeartbeatViewFresh(): boolean {
     return Date.now() - this.lastSyncOkAt < this.config.hostOfflineSec * 1000;
@@ -52,7 +61,7 @@ export class HostService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** The named hosts as Postgres knows them, after pulling in the latest heartbeats. */
   async getForScheduling(names: string[]): Promise<HostEntity[]> {
-    await this.sync().catch((error: Error) => this.logger.warn(`heartbeat sync before scheduling failed: ${error.message}`));
+    await this.syncFresh().catch((error: Error) => this.logger.warn(`heartbeat sync before scheduling failed: ${error.message}`));
     return this.hostRepository.getByNames(names);
   }
 
