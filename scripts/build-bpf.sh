@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the kernel side of every catalog tool: libs/tools/src/<tool>/<tool>.bpf.c -> build/bpf/<tool>.bpf.o
+# Builds the kernel side of every catalog tool: libs/tools/src/<tool>/<tool>.bpf.c -> build/bpf/<tool>.bpf.o,
+# and the runtime's own objects (libs/bpf/bpf/*.bpf.c, e.g. the capability probe) the same way.
 # CO-RE: compiled once here against a vmlinux.h dumped from this machine's BTF; hosts only need libbpf.so.1.
 # Idempotent: an object is rebuilt only when its source or a shared header is newer.
 set -euo pipefail
@@ -27,7 +28,7 @@ if [[ ! -s "$VMLINUX_H" ]]; then
 fi
 
 shopt -s nullglob
-sources=(libs/tools/src/*/*.bpf.c)
+sources=(libs/tools/src/*/*.bpf.c libs/bpf/bpf/*.bpf.c)
 [[ ${#sources[@]} -gt 0 ]] || die "no libs/tools/src/*/*.bpf.c found"
 shared_headers=(libs/bpf/include/*.h)
 
@@ -44,7 +45,7 @@ for src in "${sources[@]}"; do
   fi
   [[ $stale -eq 1 ]] || continue
   if ! "$CLANG" -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 \
-      -I build -I libs/bpf/include -I "$dir" -c "$src" -o "$obj.tmp"; then
+      -I build -I libs/bpf/include -I "/usr/include/$(uname -m)-linux-gnu" -I "$dir" -c "$src" -o "$obj.tmp"; then
     rm -f "$obj.tmp"
     die "compiling $src failed"
   fi

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BpfError, BpfObject, bpfObjectPath, char, defineStruct, numPossibleCpus, u32, u64 } from './index.js';
-import { describeKernel } from './testing.js';
+import { describeKernel } from '../test-support/kernel.js';
 
 const REJECTED_C = `
 #include "vmlinux.h"

@@ -1,19 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { release } from 'node:os';
-import type { Capabilities } from '../../contracts/src/index.js';
+import type { Capabilities, Capability } from '../../contracts/src/index.js';
+import { libbpf } from './libbpf.js';
+import { BPF_MAP_TYPE } from './map.js';
+import { BpfObject } from './object.js';
+import { bpfObjectPath } from './object-path.js';
+import { PERF_COUNT_HW_CPU_CYCLES, PERF_COUNT_SW_CPU_CLOCK, PERF_TYPE_HARDWARE, PERF_TYPE_SOFTWARE, closeFd, onlineCpus, openPerfEvent } from './perf.js';
+import { ensureTracefs, kprobesAvailable, uprobesAvailable } from './tracefs.js';
 
-const TRACEFS_ROOTS = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
-const PMU_DEVICES = '/sys/bus/event_source/devices';
+export { tracefsRoot } from './tracefs.js';
 
-function kernelAtLeast(kernel: string, major: number, minor: number): boolean {
-  const [maj = 0, min = 0] = kernel.split(/[.-]/).map(Number);
-  return maj > major || (maj === major && min >= minor);
+/** enum bpf_prog_type values probed. */
+const PROG_TYPE = { KPROBE: 2, TRACEPOINT: 5, PERF_EVENT: 7, RAW_TRACEPOINT: 17, TRACING: 26 } as const;
+
+/** What the probe found, and for each capability it lacks, why (for the agent's log and the refusal). */
+export interface CapabilityReport {
+  capabilities: Capabilities;
+  reasons: Partial<Record<Capability, string>>;
 }
 
-/** The tracefs mount in use, or undefined when none is mounted (libbpf then cannot attach tracepoints). */
-export function tracefsRoot(): string | undefined {
-  return TRACEFS_ROOTS.find((root) => existsSync(`${root}/events`));
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message.split('\n')[0] : String(err);
 }
 
 function hasBpftrace(): boolean {
@@ -25,27 +33,104 @@ function hasBpftrace(): boolean {
   }
 }
 
+/** libbpf_probe_bpf_prog_type: loads a minimal program of that type; 1 yes, 0 no, <0 could not tell. */
+function progType(type: number): true | string {
+  const ret = libbpf().libbpf_probe_bpf_prog_type(type, null);
+  return ret === 1 ? true : ret === 0 ? `the kernel refuses BPF program type ${type}` : `probing program type ${type} failed (errno ${-ret})`;
+}
+
+/** Loads (does not attach) a tp_btf program: the real test of BTF-enabled tracing on this kernel. */
+function tpBtfLoads(): true | string {
+  let path: string;
+  try {
+    path = bpfObjectPath('capability_probe');
+  } catch {
+    // No prebuilt probe object (scripts/build-bpf.sh not run): fall back to libbpf's program-type probe.
+    return progType(PROG_TYPE.TRACING);
+  }
+  try {
+    using obj = BpfObject.open(path);
+    obj.load();
+    return true;
+  } catch (err) {
+    return `a tp_btf program does not load: ${errorText(err)}`;
+  }
+}
+
+/** Opens a perf event on one CPU, disabled (it never fires), and closes it again. */
+function perfEventOpens(type: number, config: number): true | string {
+  try {
+    const fd = openPerfEvent({ type, config, frequency: 99, disabled: true }, -1, onlineCpus()[0] ?? 0);
+    closeFd(fd);
+    return true;
+  } catch (err) {
+    return errorText(err);
+  }
+}
+
 /**
- * Probes what this host's kernel offers to BPF tools. The dynamic-probe and PMU answers come from the
- * kernel's own registries (perf PMUs under /sys/bus/event_source, tracefs), which is where a kernel
- * built without kprobes or run without a PMU shows it; the rest follows from BTF and the kernel release.
+ * Probes what this host's kernel offers BPF tools, by asking it: libbpf's program/map type probes (each
+ * loads a tiny program or creates a tiny map), a tp_btf program load, perf_event_open of a software
+ * cpu-clock event and of hardware cycles (opened disabled and closed at once), the `kprobe`/`uprobe` perf
+ * PMUs (or their tracefs files), and BTF. Mounts tracefs when missing (see ensureTracefs). Costs a few
+ * milliseconds; the agent runs it once at boot. Never throws: a probe that cannot run reports false with
+ * its reason. Needs root (CAP_BPF + CAP_PERFMON) to report anything true.
  */
-export function probeCapabilities(kernel: string = release()): Capabilities {
-  const tracefs = tracefsRoot();
-  const btf = existsSync('/sys/kernel/btf/vmlinux');
-  const pmu = (name: string) => existsSync(`${PMU_DEVICES}/${name}`);
-  const uprobe = pmu('uprobe') || (tracefs !== undefined && existsSync(`${tracefs}/uprobe_events`));
-  return {
-    btf,
-    tracepoint: tracefs !== undefined,
-    rawTracepoint: kernelAtLeast(kernel, 4, 17),
-    btfTracepoint: btf && kernelAtLeast(kernel, 5, 5),
-    kprobe: pmu('kprobe') || (tracefs !== undefined && existsSync(`${tracefs}/kprobe_events`)),
-    uprobe,
-    usdt: uprobe,
-    perfSampling: pmu('software'),
-    ringBuffer: kernelAtLeast(kernel, 5, 8),
-    pmc: pmu('cpu'),
-    bpftrace: hasBpftrace(),
+export function probeCapabilityReport(_kernel: string = release()): CapabilityReport {
+  const reasons: Partial<Record<Capability, string>> = {};
+  const check = (cap: Capability, ...probes: (() => true | string)[]): boolean => {
+    for (const probe of probes) {
+      let r: true | string;
+      try {
+        r = probe();
+      } catch (err) {
+        r = errorText(err);
+      }
+      if (r !== true) {
+        reasons[cap] = r;
+        return false;
+      }
+    }
+    return true;
   };
+  const btf = check('btf', () => existsSync('/sys/kernel/btf/vmlinux') || 'no kernel BTF at /sys/kernel/btf/vmlinux');
+  const uprobe = check(
+    'uprobe',
+    () => uprobesAvailable() || 'no uprobe perf PMU and no tracefs uprobe_events',
+    () => progType(PROG_TYPE.KPROBE),
+  );
+  const capabilities: Capabilities = {
+    btf,
+    tracepoint: check(
+      'tracepoint',
+      () => (ensureTracefs(), true),
+      () => progType(PROG_TYPE.TRACEPOINT),
+    ),
+    rawTracepoint: check('rawTracepoint', () => progType(PROG_TYPE.RAW_TRACEPOINT)),
+    btfTracepoint: check('btfTracepoint', () => btf || 'needs kernel BTF', tpBtfLoads),
+    kprobe: check(
+      'kprobe',
+      () => kprobesAvailable() || 'kernel built without kprobes (no kprobe perf PMU, no tracefs kprobe_events)',
+      () => progType(PROG_TYPE.KPROBE),
+    ),
+    uprobe,
+    usdt: check('usdt', () => uprobe || `needs uprobes: ${reasons.uprobe}`),
+    perfSampling: check(
+      'perfSampling',
+      () => progType(PROG_TYPE.PERF_EVENT),
+      () => perfEventOpens(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK),
+    ),
+    ringBuffer: check('ringBuffer', () => {
+      const ret = libbpf().libbpf_probe_bpf_map_type(BPF_MAP_TYPE.RINGBUF, null);
+      return ret === 1 || `the kernel refuses BPF ring buffer maps (${ret})`;
+    }),
+    pmc: check('pmc', () => perfEventOpens(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES)),
+    bpftrace: check('bpftrace', () => hasBpftrace() || 'bpftrace is not installed'),
+  };
+  return { capabilities, reasons };
+}
+
+/** {@link probeCapabilityReport} without the reasons: what the agent publishes in its heartbeat. */
+export function probeCapabilities(kernel: string = release()): Capabilities {
+  return probeCapabilityReport(kernel).capabilities;
 }

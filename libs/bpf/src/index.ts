@@ -5,9 +5,15 @@
 export { BpfError, NotSupportedError, errnoName } from './errors.js';
 export * from './layout.js';
 export { BpfObject, type RodataValue } from './object.js';
-export { BpfProgram } from './program.js';
-export { BpfLink } from './link.js';
-export { BpfMap, numPossibleCpus } from './map.js';
+export { BpfProgram, type PerfSamplingOptions, type UprobeTarget, type UsdtTarget } from './program.js';
+export { BpfLink, type LinkInfo } from './link.js';
+export { BPF_MAP_TYPE, BpfMap, numPossibleCpus } from './map.js';
+export {
+  PERF_COUNT_HW_CPU_CYCLES, PERF_COUNT_SW_CPU_CLOCK, PERF_TYPE_HARDWARE, PERF_TYPE_SOFTWARE, PerfEventAttr,
+  type PerfEventSpec, closeFd, onlineCpus, openPerfEvent, parseCpuList,
+} from './perf.js';
+export { resolveBinaryPath, libraryNameMatches } from './binary-path.js';
+export { ensureTracefs, kprobesAvailable, pmuExists, tracefsRoot, uprobesAvailable } from './tracefs.js';
 export { RingBuffer } from './ring-buffer.js';
 export { type SectionVar, type VarShape } from './btf.js';
 export { bpfObjectPath } from './object-path.js';

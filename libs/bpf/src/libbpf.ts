@@ -25,6 +25,13 @@ export interface Native {
   bpf_program__fd(prog: Ptr): number;
   bpf_program__set_autoload(prog: Ptr, autoload: boolean): number;
   bpf_program__attach(prog: Ptr): Ptr;
+  bpf_program__attach_uprobe_opts(prog: Ptr, pid: number, binary: string, funcOffset: number, opts: UprobeOpts): Ptr;
+  bpf_program__attach_usdt(prog: Ptr, pid: number, binary: string, provider: string, name: string, opts: UsdtOpts): Ptr;
+  bpf_program__attach_perf_event(prog: Ptr, pfd: number): Ptr;
+  bpf_program__attach_kprobe_opts(prog: Ptr, func: string, opts: KprobeOpts): Ptr;
+  bpf_program__type(prog: Ptr): number;
+  libbpf_probe_bpf_prog_type(progType: number, opts: null): number;
+  libbpf_probe_bpf_map_type(mapType: number, opts: null): number;
   bpf_link__destroy(link: Ptr): number;
   bpf_link__fd(link: Ptr): number;
   bpf_map__name(map: Ptr): string;
@@ -39,6 +46,8 @@ export interface Native {
   bpf_map_update_elem(fd: number, key: Buffer, value: Buffer, flags: bigint): number;
   bpf_map_delete_elem(fd: number, key: Buffer): number;
   bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
+  bpf_map_lookup_batch(fd: number, inBatch: Buffer | null, outBatch: Buffer, keys: Buffer, values: Buffer, count: [number], opts: BatchOpts): number;
+  bpf_map_lookup_and_delete_batch(fd: number, inBatch: Buffer | null, outBatch: Buffer, keys: Buffer, values: Buffer, count: [number], opts: BatchOpts): number;
   btf__find_by_name_kind(btf: Ptr, name: string, kind: number): number;
   btf__type_by_id(btf: Ptr, id: number): Ptr;
   btf__name_by_offset(btf: Ptr, off: number): string;
@@ -49,10 +58,43 @@ export interface Native {
   ring_buffer__epoll_fd(rb: Ptr): number;
   ring_buffer__free(rb: Ptr): void;
   vsnprintf(buf: Buffer, n: number, fmt: Ptr, ap: Ptr): number;
+  /** libc syscall(2), variadic: pass (type, value) pairs after the number. */
+  syscall(nr: number, ...typedArgs: unknown[]): number | bigint;
+  close(fd: number): number;
+  mount(source: string, target: string, fstype: string, flags: number, data: null): number;
   /** koffi prototype of libbpf_print_fn_t (va_list is a pointer on x86-64 / arm64 SysV). */
   PrintFn: TypeObject;
   /** koffi prototype of ring_buffer_sample_fn. */
   SampleFn: TypeObject;
+  /** sizeof of the libbpf opts structs, for their `sz` field. */
+  sizes: { uprobeOpts: number; usdtOpts: number; kprobeOpts: number; batchOpts: number };
+}
+
+/** struct bpf_uprobe_opts (libbpf 1.1: func_name is its last field). */
+export interface UprobeOpts {
+  sz: number;
+  ref_ctr_offset: number;
+  bpf_cookie: bigint;
+  retprobe: boolean;
+  func_name: string | null;
+}
+/** struct bpf_usdt_opts. */
+export interface UsdtOpts {
+  sz: number;
+  usdt_cookie: bigint;
+}
+/** struct bpf_kprobe_opts. */
+export interface KprobeOpts {
+  sz: number;
+  bpf_cookie: bigint;
+  offset: number;
+  retprobe: boolean;
+}
+/** struct bpf_map_batch_opts. */
+export interface BatchOpts {
+  sz: number;
+  elem_flags: bigint;
+  flags: bigint;
 }
 
 let native: Native | undefined;
@@ -70,6 +112,15 @@ export function libbpf(): Native {
   const tag = `${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2)}`;
   const PrintFn = koffi.proto(`int bpfleet_print_fn_${tag}(int level, void *fmt, void *ap)`);
   const SampleFn = koffi.proto(`int bpfleet_sample_fn_${tag}(void *ctx, void *data, size_t size)`);
+  // libbpf's opts structs, passed by pointer; koffi marshals the object (and its C string) for the call.
+  const UprobeOptsT = koffi.struct(`bpfleet_uprobe_opts_${tag}`, {
+    sz: 'size_t', ref_ctr_offset: 'size_t', bpf_cookie: 'uint64_t', retprobe: 'bool', func_name: 'const char *',
+  });
+  const UsdtOptsT = koffi.struct(`bpfleet_usdt_opts_${tag}`, { sz: 'size_t', usdt_cookie: 'uint64_t' });
+  const KprobeOptsT = koffi.struct(`bpfleet_kprobe_opts_${tag}`, {
+    sz: 'size_t', bpf_cookie: 'uint64_t', offset: 'size_t', retprobe: 'bool',
+  });
+  const BatchOptsT = koffi.struct(`bpfleet_batch_opts_${tag}`, { sz: 'size_t', elem_flags: 'uint64_t', flags: 'uint64_t' });
   native = {
     libbpf_set_print: f('void *libbpf_set_print(void *fn)'),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
@@ -86,6 +137,19 @@ export function libbpf(): Native {
     bpf_program__fd: f('int bpf_program__fd(void *prog)'),
     bpf_program__set_autoload: f('int bpf_program__set_autoload(void *prog, bool autoload)'),
     bpf_program__attach: f('void *bpf_program__attach(void *prog)'),
+    bpf_program__attach_uprobe_opts: f(
+      `void *bpf_program__attach_uprobe_opts(void *prog, int pid, const char *binary, size_t off, const bpfleet_uprobe_opts_${tag} *opts)`,
+    ),
+    bpf_program__attach_usdt: f(
+      `void *bpf_program__attach_usdt(void *prog, int pid, const char *binary, const char *provider, const char *name, const bpfleet_usdt_opts_${tag} *opts)`,
+    ),
+    bpf_program__attach_perf_event: f('void *bpf_program__attach_perf_event(void *prog, int pfd)'),
+    bpf_program__attach_kprobe_opts: f(
+      `void *bpf_program__attach_kprobe_opts(void *prog, const char *func, const bpfleet_kprobe_opts_${tag} *opts)`,
+    ),
+    bpf_program__type: f('int bpf_program__type(void *prog)'),
+    libbpf_probe_bpf_prog_type: f('int libbpf_probe_bpf_prog_type(int type, void *opts)'),
+    libbpf_probe_bpf_map_type: f('int libbpf_probe_bpf_map_type(int type, void *opts)'),
     bpf_link__destroy: f('int bpf_link__destroy(void *link)'),
     bpf_link__fd: f('int bpf_link__fd(void *link)'),
     bpf_map__name: f('const char *bpf_map__name(void *map)'),
@@ -100,6 +164,12 @@ export function libbpf(): Native {
     bpf_map_update_elem: f('int bpf_map_update_elem(int fd, void *key, void *value, uint64_t flags)'),
     bpf_map_delete_elem: f('int bpf_map_delete_elem(int fd, void *key)'),
     bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, void *key, void *next)'),
+    bpf_map_lookup_batch: f(
+      `int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, _Inout_ uint32_t *count, const bpfleet_batch_opts_${tag} *opts)`,
+    ),
+    bpf_map_lookup_and_delete_batch: f(
+      `int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, _Inout_ uint32_t *count, const bpfleet_batch_opts_${tag} *opts)`,
+    ),
     btf__find_by_name_kind: f('int32_t btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),
     btf__type_by_id: f('void *btf__type_by_id(void *btf, uint32_t id)'),
     btf__name_by_offset: f('const char *btf__name_by_offset(void *btf, uint32_t off)'),
@@ -110,8 +180,17 @@ export function libbpf(): Native {
     ring_buffer__epoll_fd: f('int ring_buffer__epoll_fd(void *rb)'),
     ring_buffer__free: f('void ring_buffer__free(void *rb)'),
     vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t n, void *fmt, void *ap)'),
+    syscall: libc.func('long syscall(long nr, ...)'),
+    close: libc.func('int close(int fd)'),
+    mount: libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, void *data)'),
     PrintFn,
     SampleFn,
+    sizes: {
+      uprobeOpts: koffi.sizeof(UprobeOptsT),
+      usdtOpts: koffi.sizeof(UsdtOptsT),
+      kprobeOpts: koffi.sizeof(KprobeOptsT),
+      batchOpts: koffi.sizeof(BatchOptsT),
+    },
   };
   return native;
 }

@@ -1,8 +1,19 @@
 import { BpfError } from './errors.js';
 import { type Ptr, libbpf } from './libbpf.js';
 
-/** Map types whose values are per possible CPU (enum bpf_map_type). */
-const PER_CPU_TYPES = new Set([5 /* PERCPU_HASH */, 6 /* PERCPU_ARRAY */, 10 /* LRU_PERCPU_HASH */, 21 /* PERCPU_CGROUP_STORAGE */]);
+/** enum bpf_map_type values used here. */
+export const BPF_MAP_TYPE = {
+  HASH: 1, ARRAY: 2, PERCPU_HASH: 5, PERCPU_ARRAY: 6, STACK_TRACE: 7, LRU_HASH: 9, LRU_PERCPU_HASH: 10,
+  PERCPU_CGROUP_STORAGE: 21, RINGBUF: 27,
+} as const;
+
+/** Map types whose values are per possible CPU. */
+const PER_CPU_TYPES = new Set<number>([BPF_MAP_TYPE.PERCPU_HASH, BPF_MAP_TYPE.PERCPU_ARRAY, BPF_MAP_TYPE.LRU_PERCPU_HASH, BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE]);
+/** Map types whose entries cannot be deleted (arrays: every index always exists). */
+const ARRAY_TYPES = new Set<number>([BPF_MAP_TYPE.ARRAY, BPF_MAP_TYPE.PERCPU_ARRAY]);
+
+/** Batch ops the kernel refused for a map type (EINVAL/ENOTSUPP): remembered so fallback is chosen once. */
+const noBatch = new Set<string>();
 
 let possibleCpus: number | undefined;
 
@@ -122,5 +133,135 @@ export class BpfMap {
       const value = this.lookup(key);
       if (value) yield [key, value];
     }
+  }
+
+  /**
+   * Per-CPU maps whose value is a struct of u64 counters (valueSize a multiple of 8): the value under
+   * `key` with each u64 summed across CPUs, as one valueSize buffer; undefined if absent.
+   */
+  lookupSummed(key: Buffer): Buffer | undefined {
+    const all = this.lookup(key);
+    return all && this.sumPerCpuValue(all);
+  }
+
+  /** Sums the u64 words of a per-CPU lookup result (one slot per possible CPU) into one value. */
+  sumPerCpuValue(all: Buffer): Buffer {
+    if (!this.isPerCpu) throw new TypeError(`map ${this.name} is not per-CPU`);
+    if (this.valueSize % 8) throw new TypeError(`map ${this.name}: value of ${this.valueSize} bytes is not u64 words`);
+    const out = Buffer.alloc(this.valueSize);
+    for (let cpu = 0; cpu < numPossibleCpus(); cpu++) {
+      for (let off = 0; off < this.valueSize; off += 8) {
+        out.writeBigUInt64LE((out.readBigUInt64LE(off) + all.readBigUInt64LE(cpu * this.valueSize + off)) & 0xffffffffffffffffn, off);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Stack-trace maps (BPF_MAP_TYPE_STACK_TRACE): the addresses of stack `id` (as bpf_get_stackid
+   * returned it), innermost first, trailing zeros trimmed; undefined when the id is absent (negative ids
+   * are bpf_get_stackid errors such as -EFAULT for a missing user stack, and are absent too).
+   */
+  stack(id: number): bigint[] | undefined {
+    if (this.type !== BPF_MAP_TYPE.STACK_TRACE) throw new TypeError(`map ${this.name} is not a stack-trace map`);
+    if (!Number.isInteger(id) || id < 0) return undefined;
+    const key = Buffer.alloc(4);
+    key.writeUInt32LE(id);
+    const value = this.lookup(key);
+    if (!value) return undefined;
+    const ips: bigint[] = [];
+    for (let off = 0; off + 8 <= value.length; off += 8) {
+      const ip = value.readBigUInt64LE(off);
+      if (ip === 0n) break;
+      ips.push(ip);
+    }
+    return ips;
+  }
+
+  /**
+   * Every [key, value] pair, read `batchSize` entries per syscall with BPF_MAP_LOOKUP_BATCH (5.6+) when
+   * the kernel supports it for this map type, else by get_next_key + lookup. A consistent snapshot only if
+   * the map is not being written meanwhile (detach first), as with any iteration.
+   */
+  *entriesBatched(batchSize = 256): Generator<[Buffer, Buffer]> {
+    const batched = this.#batch(false, batchSize);
+    if (batched) yield* batched;
+    else yield* this.entries();
+  }
+
+  /**
+   * Reads and removes every entry, for interval output (each interval starts from an empty map):
+   * BPF_MAP_LOOKUP_AND_DELETE_BATCH where supported, else per key lookup then delete. An update racing
+   * between a key's lookup and delete in the fallback is lost; the batch path has no such window.
+   * Arrays cannot lose entries: their values are read, then zeroed.
+   */
+  drain(batchSize = 256): [Buffer, Buffer][] {
+    if (ARRAY_TYPES.has(this.type)) {
+      const out = [...this.entriesBatched(batchSize)];
+      const zero = Buffer.alloc(this.lookupSize);
+      for (const [key] of out) this.update(key, zero);
+      return out;
+    }
+    const batched = this.#batch(true, batchSize);
+    if (batched) return [...batched];
+    const out: [Buffer, Buffer][] = [];
+    for (const key of [...this.keys()]) {
+      const value = this.lookup(key);
+      if (value && this.delete(key)) out.push([key, value]);
+    }
+    return out;
+  }
+
+  /** Whether the batch path was refused for this map type on this kernel (set after the first try). */
+  get batchUnsupported(): boolean {
+    return noBatch.has(`${this.type}`);
+  }
+
+  /** Batched lookup (optionally deleting), or null when this kernel does not batch this map type. */
+  #batch(andDelete: boolean, batchSize: number): Generator<[Buffer, Buffer]> | null {
+    const typeKey = `${this.type}`;
+    if (noBatch.has(typeKey)) return null;
+    const lib = libbpf();
+    const fd = this.fd;
+    const keySize = this.keySize;
+    const stride = this.lookupSize;
+    let count = Math.max(1, Math.min(batchSize, this.maxEntries));
+    const call = andDelete ? lib.bpf_map_lookup_and_delete_batch : lib.bpf_map_lookup_batch;
+    const opts = { sz: lib.sizes.batchOpts, elem_flags: 0n, flags: 0n };
+    const op = andDelete ? 'bpf_map_lookup_and_delete_batch' : 'bpf_map_lookup_batch';
+    // The batch token is opaque: a bucket index for hashes, a key for arrays. Key-sized, at least 8 bytes.
+    const tokenSize = Math.max(keySize, 8);
+    // Probe the first batch eagerly, so an unsupported kernel falls back before anything is yielded.
+    let inBatch: Buffer | null = null;
+    let outBatch = Buffer.alloc(tokenSize);
+    let keys = Buffer.alloc(keySize * count);
+    let values = Buffer.alloc(stride * count);
+    const n: [number] = [count];
+    let ret = call(fd, null, outBatch, keys, values, n, opts);
+    while (ret === -28 /* ENOSPC: a hash bucket holds more than count */ && count < this.maxEntries) {
+      count = Math.min(count * 4, this.maxEntries);
+      keys = Buffer.alloc(keySize * count);
+      values = Buffer.alloc(stride * count);
+      n[0] = count;
+      ret = call(fd, null, outBatch, keys, values, n, opts);
+    }
+    if (ret === -22 /* EINVAL */ || ret === -95 || ret === -524) {
+      noBatch.add(typeKey);
+      return null;
+    }
+    const name = this.name;
+    return (function* () {
+      for (;;) {
+        if (ret < 0 && ret !== -2 /* ENOENT: no more entries */) throw new BpfError(op, -ret, name);
+        for (let i = 0; i < n[0]; i++) {
+          yield [Buffer.from(keys.subarray(i * keySize, (i + 1) * keySize)), Buffer.from(values.subarray(i * stride, (i + 1) * stride))];
+        }
+        if (ret === -2) return;
+        inBatch = outBatch;
+        outBatch = Buffer.alloc(tokenSize);
+        n[0] = count;
+        ret = call(fd, inBatch, outBatch, keys, values, n, opts);
+      }
+    })();
   }
 }

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeKernel, linksOf, loadedPrograms } from '../../../bpf/src/testing.js';
+import { describeKernel, linksOf, loadedPrograms } from '../../../bpf/test-support/kernel.js';
 import type { ToolRunOutput } from '../definition.js';
 import { runExecsnoop } from './execsnoop.js';
 import type { ExecsnoopParams } from './execsnoop.schema.js';

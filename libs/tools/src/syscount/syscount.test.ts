@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeKernel } from '../../../bpf/src/testing.js';
+import { describeKernel } from '../../../bpf/test-support/kernel.js';
 import { runSyscount } from './syscount.js';
 import type { SyscountParams } from './syscount.schema.js';
 
