@@ -64,12 +64,15 @@ export class KernelSymbols {
           const h = hexLen > 8 ? parseInt(text.slice(pos, sp1 - 8), 16) : 0;
           const l = parseInt(text.slice(Math.max(pos, sp1 - 8), sp1), 16);
           if (!Number.isNaN(h) && !Number.isNaN(l)) {
-            const tab = text.indexOf('\t', sp1 + 3);
+            // Search the tab in the line only: an unbounded indexOf would scan to the module section
+            // from every core-kernel line, which made parsing quadratic (seconds instead of ms).
+            const rest = text.slice(sp1 + 3, eol);
+            const tab = rest.indexOf('\t');
             let name: string;
             let m = 0;
-            if (tab >= 0 && tab < eol) {
-              name = text.slice(sp1 + 3, tab);
-              const modName = text.slice(tab + 1, eol).trim();
+            if (tab >= 0) {
+              name = rest.slice(0, tab);
+              const modName = rest.slice(tab + 1).trim();
               let id = moduleIds.get(modName);
               if (id === undefined) {
                 id = modules.length;
@@ -149,7 +152,7 @@ export class KernelSymbols {
   }
 
   /**
-   * Index of the last symbol whose address is ≤ `addr`, or -1 when `addr` is below the first symbol.
+   * Index of the symbol with the greatest address ≤ `addr` (the first of its aliases), or -1 when `addr` is below the first symbol.
    * Binary search on the (hi, lo) pair; no allocation.
    */
   indexOf(addr: bigint): number {
@@ -168,6 +171,8 @@ export class KernelSymbols {
         b = mid - 1;
       }
     }
+    // Several aliases can share an address: report the first in file order (the stable sort kept it first).
+    while (found > 0 && this.hi[found - 1] === this.hi[found] && this.lo[found - 1] === this.lo[found]) found--;
     return found;
   }
 
