@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Capabilities, RunMessage, TraceJobPayload } from '../../../libs/contracts/src/index.js';
+import { CAPABILITIES } from '../../../libs/contracts/src/index.js';
+import type { ToolRunner } from '../../../libs/tools/src/definition.js';
+import type { CapabilityRepository } from './capability.repository.js';
+import type { WorkerConfig } from './config.js';
+import type { RunReportRepository } from './run-report.repository.js';
+import type { ToolRunnerRepository } from './tool-runner.repository.js';
+import { TraceService } from './trace.service.js';
+
+const allCapabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Capabilities;
+const payload = (overrides: Partial<TraceJobPayload> = {}): TraceJobPayload => ({
+  jobId: 'job-1',
+  runId: 'run-1',
+  host: 'h1',
+  tool: 'syscount',
+  durationSec: 2,
+  params: {},
+  ...overrides,
+});
+const countsResult = { kind: 'counts' as const, keys: ['syscall'], rows: [], total: 0 };
+
+describe(TraceService.name, () => {
+  let sut: TraceService;
+  let sent: RunMessage[];
+  let runner: ReturnType<typeof vi.fn<ToolRunner>>;
+  let host: { kernel: string; capabilities: Capabilities };
+
+  beforeEach(() => {
+    sent = [];
+    runner = vi.fn<ToolRunner>(async (ctx) => {
+      ctx.onAttached();
+      return { result: countsResult, stats: { attachMs: 3 } };
+    });
+    host = { kernel: '6.18.0', capabilities: { ...allCapabilities } };
+    const reports = { send: vi.fn(async (message: RunMessage) => void sent.push(message)) };
+    const runners = { get: vi.fn((name: string) => (name === 'syscount' ? runner : undefined)) };
+    sut = new TraceService(
+      { hostName: 'h1' } as WorkerConfig,
+      host as CapabilityRepository,
+      runners as unknown as ToolRunnerRepository,
+      reports as unknown as RunReportRepository,
+    );
+  });
+
+  it('reports running once attached, then the result with its stats', async () => {
+    await sut.execute(payload(), new AbortController().signal);
+    expect(sent.map((m) => m.type)).toEqual(['running', 'succeeded']);
+    expect(sent[1]).toMatchObject({ runId: 'run-1', result: countsResult, stats: { attachMs: 3 } });
+  });
+
+  it('passes the duration in milliseconds and the params with their defaults filled in', async () => {
+    await sut.execute(payload({ params: { pid: 7 } }), new AbortController().signal);
+    expect(runner.mock.calls[0]![0]).toMatchObject({
+      durationMs: 2000,
+      params: { pid: 7, latency: false, failedOnly: false, by: ['syscall'] },
+    });
+  });
+
+  it('fails a run with invalid params without running anything', async () => {
+    await sut.execute(payload({ params: { pid: 'x' } }), new AbortController().signal);
+    expect(runner).not.toHaveBeenCalled();
+    expect(sent).toEqual([expect.objectContaining({ type: 'failed', error: expect.stringContaining('params.pid') })]);
+  });
+
+  it('fails a run of an unknown tool', async () => {
+    await sut.execute(payload({ tool: 'nope' }), new AbortController().signal);
+    expect(sent).toEqual([expect.objectContaining({ type: 'failed', error: 'unknown tool "nope"' })]);
+  });
+
+  it('refuses a tool whose needs the host lacks, naming them', async () => {
+    host.capabilities.tracepoint = false;
+    await sut.execute(payload(), new AbortController().signal);
+    expect(runner).not.toHaveBeenCalled();
+    expect(sent[0]).toMatchObject({ type: 'failed', error: 'host h1 lacks tracepoint, which syscount needs' });
+  });
+
+  it('reports the runner error as the run error', async () => {
+    runner.mockRejectedValueOnce(new Error('bpf_object__load: Permission denied'));
+    await sut.execute(payload(), new AbortController().signal);
+    expect(sent).toEqual([expect.objectContaining({ type: 'failed', error: 'bpf_object__load: Permission denied' })]);
+  });
+
+  it('fails a run aborted by shutdown with the abort reason, keeping its stats', async () => {
+    const controller = new AbortController();
+    runner.mockImplementationOnce(async (ctx) => {
+      ctx.onAttached();
+      controller.abort(new Error('the agent on h1 shut down during the run'));
+      return { result: countsResult, stats: { tracedMs: 5 } };
+    });
+    await sut.execute(payload(), controller.signal);
+    expect(sent[1]).toMatchObject({ type: 'failed', error: 'the agent on h1 shut down during the run', stats: { tracedMs: 5 } });
+  });
+});
