@@ -3,6 +3,7 @@
  * argv element (`-e`), never passed through a shell. See docs/histograms.md ("bpftrace runner").
  */
 import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { RunStats } from '../../../contracts/src/results.js';
 import { NotSupportedError } from '../errors.js';
@@ -29,7 +30,10 @@ export interface RunBpftraceOptions {
   durationMs: number;
   /** Aborting sends SIGINT at once; the run returns what was printed, with `aborted: true`. */
   signal?: AbortSignal;
-  /** Called once, when bpftrace reports its probes attached (the workload may start then). */
+  /**
+   * Called once, when every probe is attached (bpftrace has entered its event loop; see
+   * waitForEventLoop): a workload started from here is traced from its first event.
+   */
   onAttached?: (probes: number) => void;
   /** Default `bpftrace` (from PATH). */
   bpftracePath?: string;
@@ -103,11 +107,13 @@ export function runBpftrace(opts: RunBpftraceOptions): Promise<BpftraceRun> {
     let traceTimer: NodeJS.Timeout | undefined;
     let killTimer: NodeJS.Timeout | undefined;
 
+    const alive = () => child.exitCode === null && child.signalCode === null;
     const interrupt = () => {
-      if (interrupted || child.exitCode !== null || child.signalCode !== null) return;
+      if (interrupted || !alive()) return;
       interrupted = true;
       stoppedAt = performance.now();
       child.kill('SIGINT');
+      void resendSigint(child.pid!, alive, () => child.kill('SIGINT'));
       killTimer = setTimeout(() => {
         if (child.exitCode === null && child.signalCode === null) {
           killed = true;
@@ -135,19 +141,24 @@ export function runBpftrace(opts: RunBpftraceOptions): Promise<BpftraceRun> {
       if (stderr.length < MAX_STDERR) stderr += chunk.slice(0, MAX_STDERR - stderr.length);
     });
     const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    const markAttached = () => {
+      if (attachedAt !== undefined || interrupted) return;
+      attachedAt = performance.now();
+      clearTimeout(attachTimer);
+      try {
+        opts.onAttached?.(parser.output.attachedProbes);
+      } catch {
+        // a throwing callback must not leave bpftrace running
+      }
+      traceTimer = setTimeout(interrupt, Math.max(0, opts.durationMs));
+    };
+    let announced = false;
     rl.on('line', (line) => {
       const type = parser.feed(line);
-      if (type === 'attached_probes' && attachedAt === undefined) {
-        attachedAt = performance.now();
-        clearTimeout(attachTimer);
-        if (!interrupted) {
-          try {
-            opts.onAttached?.(parser.output.attachedProbes);
-          } catch {
-            // a throwing callback must not leave bpftrace running
-          }
-          traceTimer = setTimeout(interrupt, Math.max(0, opts.durationMs));
-        }
+      if (type === 'attached_probes' && !announced) {
+        announced = true;
+        // bpftrace prints this *before* loading and attaching: wait for its event loop instead.
+        void waitForEventLoop(child.pid!, () => interrupted || child.exitCode !== null || child.signalCode !== null).then(markAttached);
       }
     });
 
@@ -189,6 +200,51 @@ export function runBpftrace(opts: RunBpftraceOptions): Promise<BpftraceRun> {
       resolve({ output, stats, aborted, killed, warnings });
     });
   });
+}
+
+/** epoll_wait, epoll_pwait, epoll_pwait2 (x86-64; arm64 has only the last two). */
+const EPOLL_SYSCALLS = process.arch === 'arm64' ? new Set([22, 441]) : new Set([232, 281, 441]);
+const POLL_MS = 2;
+
+/**
+ * Resolves once bpftrace's main thread blocks in epoll_wait: it enters its perf-buffer poll loop only
+ * after every probe is attached (bpftrace ≤ 0.2x prints `attached_probes` before attaching, and runs
+ * BEGIN before attaching the other probes, so neither is a usable signal). Reads /proc/PID/syscall;
+ * where that is unreadable, resolves at once (attach then counts from the `attached_probes` line).
+ */
+async function waitForEventLoop(pid: number, stop: () => boolean): Promise<void> {
+  while (!stop()) {
+    let text: string;
+    try {
+      text = await readFile(`/proc/${pid}/syscall`, 'utf8');
+    } catch {
+      return;
+    }
+    const nr = Number(text.split(' ', 1)[0]);
+    if (EPOLL_SYSCALLS.has(nr)) return;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/**
+ * bpftrace (≤ 0.2x) only notices SIGINT when it interrupts epoll_wait in its event loop; one that lands
+ * while it is outside the call (reading events, or between two 100 ms waits) sets a flag nobody
+ * checks, and it traces on. So while it is still seen blocked in epoll_wait well after a SIGINT, send
+ * another. After it leaves the loop for good it never calls epoll_wait again (it resets SIGINT to the
+ * default action then, so a stray SIGINT during its map printing would kill it: hence the gating).
+ */
+async function resendSigint(pid: number, alive: () => boolean, send: () => void): Promise<void> {
+  await new Promise((r) => setTimeout(r, 400));
+  while (alive()) {
+    let nr: number;
+    try {
+      nr = Number((await readFile(`/proc/${pid}/syscall`, 'utf8')).split(' ', 1)[0]);
+    } catch {
+      return;
+    }
+    if (EPOLL_SYSCALLS.has(nr) && alive()) send();
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** bpftrace's version string (`bpftrace v0.17.0`), or undefined when it cannot be run. */
