@@ -195,6 +195,36 @@ describe.skipIf(!hasTools)('Symbolizer (real processes, real llvm-symbolizer)', 
     }
   });
 
+  it('answers concurrent calls in order, each with its own frames', async () => {
+    const t = await run(pie);
+    try {
+      const offsets = [1n, 2n, 3n, 5n, 6n, 7n];
+      const all = await Promise.all(offsets.map((o) => sym.symbolizeUser(t.pid, [t.fn + o, t.getppid + o])));
+      all.forEach((frames, i) => {
+        expect(frames[0]).toEqual({ symbol: 'bpfleet_spin_target', module: pie, offset: Number(offsets[i]) });
+        expect(frames[1]).toMatchObject({ symbol: 'getppid', offset: Number(offsets[i]) });
+      });
+    } finally {
+      await kill(t);
+      sym.endPass();
+    }
+  });
+
+  it('degrades to module + ELF address when llvm-symbolizer cannot be run', async () => {
+    const t = await run(nopie);
+    const warnings: string[] = [];
+    const broken = new Symbolizer({ llvmSymbolizer: { path: '/nonexistent/llvm-symbolizer' }, onWarning: (m) => warnings.push(m) });
+    try {
+      const [f] = await broken.symbolizeUser(t.pid, [t.fn + 4n]);
+      // Non-PIE: the ELF address is the link-time address, which is the runtime address.
+      expect(f).toEqual({ symbol: '[unknown]', module: nopie, offset: Number(t.fn) + 4 });
+      expect(warnings.join('\n')).toMatch(/ENOENT/);
+    } finally {
+      broken.close();
+      await kill(t);
+    }
+  });
+
   it('survives llvm-symbolizer being killed and restarts it', async () => {
     const t = await run(nopie);
     try {
