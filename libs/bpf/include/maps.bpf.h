@@ -37,4 +37,47 @@ static __always_inline void *bpf_map_lookup_or_try_init(void *map, const void *k
 			*n += 1;                                 \
 	}
 
+/*
+ * Per-run bound on events handed to user space per second (DESIGN.md: snoops stream events with a bound).
+ * One global window of one second: the first event of a new window resets it; events beyond
+ * `max_events_per_sec` inside a window are not emitted and are counted by count_dropped(), so the bound
+ * shows in the run's lostEvents / dropped. 0 means unbounded. Two CPUs opening a window at once may let a
+ * few extra events through; the bound is a flood guard, not an exact quota. Needs BPFLEET_DROPPED_COUNTER.
+ */
+#define BPFLEET_EVENT_RATE_LIMIT                                              \
+	const volatile __u64 max_events_per_sec = 0;                          \
+	struct bpfleet_rate_window {                                          \
+		__u64 start_ns;                                               \
+		__u64 count;                                                  \
+	};                                                                    \
+	struct {                                                              \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                             \
+		__uint(max_entries, 1);                                       \
+		__type(key, __u32);                                           \
+		__type(value, struct bpfleet_rate_window);                    \
+	} rate_window SEC(".maps");                                           \
+	/* true: emit the event; false: over the bound (already counted as dropped). */ \
+	static __always_inline bool rate_limit_allows(void)                   \
+	{                                                                     \
+		struct bpfleet_rate_window *w;                                \
+		__u32 zero = 0;                                               \
+		__u64 now;                                                    \
+                                                                              \
+		if (!max_events_per_sec)                                      \
+			return true;                                          \
+		w = bpf_map_lookup_elem(&rate_window, &zero);                 \
+		if (!w)                                                       \
+			return true;                                          \
+		now = bpf_ktime_get_ns();                                     \
+		if (now - w->start_ns >= 1000000000ULL) {                     \
+			w->start_ns = now;                                    \
+			w->count = 0;                                         \
+		}                                                             \
+		__sync_fetch_and_add(&w->count, 1);                           \
+		if (w->count <= max_events_per_sec)                           \
+			return true;                                          \
+		count_dropped();                                              \
+		return false;                                                 \
+	}
+
 #endif

@@ -17,6 +17,20 @@ int rejected_prog(void *ctx) {
 char LICENSE[] SEC("license") = "GPL";
 `;
 
+// A rejection whose verifier log is far larger than one 8 KB format buffer: its tail must survive.
+const REJECTED_LONG_C = `
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+SEC("raw_tp/sys_enter")
+int rejected_long(void *ctx) {
+  __u64 x = 0;
+#pragma clang loop unroll(full)
+  for (int i = 0; i < 400; i++) x += bpf_get_prandom_u32();
+  return *(int *)(long)x;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
 describeKernel('libs/bpf on the real kernel', () => {
   let dir: string;
   beforeAll(() => {
@@ -61,6 +75,24 @@ describeKernel('libs/bpf on the real kernel', () => {
       obj.close();
       obj.close(); // idempotent
     }
+  });
+
+  it('keeps the tail of a verifier log longer than the format buffer', () => {
+    writeFileSync(join(dir, 'long.bpf.c'), REJECTED_LONG_C);
+    const buildDir = dirname(dirname(bpfObjectPath('syscount')));
+    execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-I', buildDir, '-c', join(dir, 'long.bpf.c'), '-o', join(dir, 'long.bpf.o')]);
+    using obj = BpfObject.open(join(dir, 'long.bpf.o'));
+    const err = (() => {
+      try {
+        obj.load();
+      } catch (e) {
+        return e as BpfError;
+      }
+    })();
+    expect(err).toBeInstanceOf(BpfError);
+    expect(err!.log.length).toBeGreaterThan(16 * 1024);
+    expect(err!.log).toMatch(/invalid mem access 'scalar'/);
+    expect(err!.log).toMatch(/processed \d+ insns/);
   });
 
   it('sets rodata from BTF, rejects unknown names and misuse', () => {

@@ -57,7 +57,7 @@ export interface Native {
   ring_buffer__consume(rb: Ptr): number;
   ring_buffer__epoll_fd(rb: Ptr): number;
   ring_buffer__free(rb: Ptr): void;
-  vsnprintf(buf: Buffer, n: number, fmt: Ptr, ap: Ptr): number;
+  vsnprintf(buf: Buffer, n: number, fmt: Ptr, ap: Ptr | Buffer): number;
   /** libc syscall(2), variadic: pass (type, value) pairs after the number. */
   syscall(nr: number, ...typedArgs: unknown[]): number | bigint;
   close(fd: number): number;

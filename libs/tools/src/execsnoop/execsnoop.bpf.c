@@ -4,9 +4,9 @@
  * Like libbpf-tools execsnoop, argv is stashed at syscall entry in a hash keyed by tid and emitted at
  * exit (where the return value and, after a successful exec, the new program's comm are known).
  *
- * Attached to the raw syscall tracepoints (raw_tp/sys_enter, raw_tp/sys_exit) filtered on the execve
- * and execveat numbers rather than syscalls:sys_enter_execve: raw tracepoints need no tracefs mount,
- * which many hosts and containers lack (see docs/bpf-runtime.md).
+ * Attached to the per-syscall tracepoints syscalls:sys_{enter,exit}_{execve,execveat}, so the programs
+ * run only on execs, not on every syscall of the host as raw_syscalls would (the runtime mounts tracefs,
+ * which attaching them needs). Events past the per-run bound (max_events_per_sec) are counted as dropped.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -15,8 +15,6 @@
 #include "maps.bpf.h"
 #include "execsnoop.h"
 
-#define NR_execve 59
-#define NR_execveat 322
 #define INVALID_UID ((__u32)-1)
 
 /* Filters, set by the runner before load (read-only once loaded). */
@@ -43,6 +41,7 @@ struct {
 } events SEC(".maps");
 
 BPFLEET_DROPPED_COUNTER
+BPFLEET_EVENT_RATE_LIMIT
 
 static __always_inline bool task_passes(void)
 {
@@ -82,6 +81,11 @@ static __always_inline int on_enter(const char *filename, const char *const *arg
 		argp = 0;
 		if (bpf_probe_read_user(&argp, sizeof(argp), &argv[i]) || !argp)
 			break;
+		/*
+		 * Bound and use must be the same register: without the barrier clang may check the
+		 * previous size and index with the new one, which the verifier rejects as unbounded.
+		 */
+		asm volatile("" : "+r"(sz));
 		if (sz > FULL_MAX_ARGS_ARR - ARGSIZE)
 			break;
 		n = bpf_probe_read_user_str(&e->args[sz], ARGSIZE, argp);
@@ -155,6 +159,8 @@ static __always_inline int on_exit(long ret)
 		if (!m.found)
 			goto cleanup;
 	}
+	if (!rate_limit_allows())
+		goto cleanup;
 	e->retval = ret;
 	e->ts = bpf_ktime_get_ns();
 	/* After a successful exec, comm is already the new program's. */
@@ -168,26 +174,29 @@ cleanup:
 	return 0;
 }
 
-SEC("raw_tp/sys_enter")
-int BPF_PROG(execsnoop_enter, struct pt_regs *regs, long id)
+SEC("tp/syscalls/sys_enter_execve")
+int execsnoop_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
-	if (id == NR_execve)
-		return on_enter((const char *)PT_REGS_PARM1_CORE_SYSCALL(regs),
-				(const char *const *)PT_REGS_PARM2_CORE_SYSCALL(regs));
-	if (id == NR_execveat)
-		return on_enter((const char *)PT_REGS_PARM2_CORE_SYSCALL(regs),
-				(const char *const *)PT_REGS_PARM3_CORE_SYSCALL(regs));
-	return 0;
+	return on_enter((const char *)ctx->args[0], (const char *const *)ctx->args[1]);
 }
 
-SEC("raw_tp/sys_exit")
-int BPF_PROG(execsnoop_exit, struct pt_regs *regs, long ret)
+SEC("tp/syscalls/sys_exit_execve")
+int execsnoop_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	long id = BPF_CORE_READ(regs, orig_ax);
+	return on_exit(ctx->ret);
+}
 
-	if (id != NR_execve && id != NR_execveat)
-		return 0;
-	return on_exit(ret);
+/* execveat(dirfd, pathname, argv, envp, flags) */
+SEC("tp/syscalls/sys_enter_execveat")
+int execsnoop_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_enter((const char *)ctx->args[1], (const char *const *)ctx->args[2]);
+}
+
+SEC("tp/syscalls/sys_exit_execveat")
+int execsnoop_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_exit(ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";

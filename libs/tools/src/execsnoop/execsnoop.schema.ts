@@ -10,7 +10,12 @@ export interface ExecsnoopParams {
   nameContains?: string;
   /** Arguments captured per exec, like execsnoop --max-args. */
   maxArgs?: number;
+  /** Bound on rows per second (in the kernel); execs beyond it are counted in `dropped`. */
+  maxEventsPerSecond?: number;
 }
+
+/** Default bound on execsnoop rows per second: far above normal exec rates, low enough to stop a fork bomb flooding the agent. */
+export const EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND = 5000;
 
 export const execsnoop: ToolDefinition = {
   name: 'execsnoop',
@@ -26,6 +31,7 @@ export const execsnoop: ToolDefinition = {
       failedOnly: { type: 'boolean', default: false },
       nameContains: { type: 'string', minLength: 1, maxLength: 31 },
       maxArgs: { type: 'integer', minimum: 1, maximum: 60, default: 20 },
+      maxEventsPerSecond: { type: 'integer', minimum: 1, maximum: 100000, default: EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND },
     },
   },
 };

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -8,7 +8,7 @@ import type { ToolRunOutput } from '../definition.js';
 import { runExecsnoop } from './execsnoop.js';
 import type { ExecsnoopParams } from './execsnoop.schema.js';
 
-const PROGS = ['execsnoop_enter', 'execsnoop_exit'];
+const PROGS = ['execsnoop_enter_execve', 'execsnoop_exit_execve', 'execsnoop_enter_execveat', 'execsnoop_exit_execveat'];
 
 /** Spawns `file` with `args`; resolves when it has exited (or failed to exec). */
 function run(file: string, args: string[]): Promise<void> {
@@ -108,8 +108,8 @@ describeKernel('execsnoop on the real kernel', () => {
         linksDuring = linksOf(during);
       },
     });
-    expect(during).toHaveLength(2);
-    expect(linksDuring).toHaveLength(2);
+    expect(during).toHaveLength(4);
+    expect(linksDuring).toHaveLength(4);
     await expectGone(during, before);
 
     // A run aborted mid-way.
@@ -123,8 +123,50 @@ describeKernel('execsnoop on the real kernel', () => {
         setTimeout(() => ac.abort(), 20);
       },
     });
-    expect(during).toHaveLength(2);
+    expect(during).toHaveLength(4);
     await expectGone(during, before);
+  });
+
+  it('attaches the execve/execveat syscall tracepoints, not raw_syscalls', async () => {
+    let sections: string[] = [];
+    await runExecsnoop({
+      params: {},
+      durationMs: 10,
+      signal: new AbortController().signal,
+      onAttached: () => {
+        const progs = JSON.parse(execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' })) as { name?: string; type: string }[];
+        sections = progs.filter((p) => p.name && PROGS.includes(p.name)).map((p) => p.type);
+      },
+    });
+    expect(sections).toEqual(['tracepoint', 'tracepoint', 'tracepoint', 'tracepoint']);
+  });
+
+  it('execveat is reported too (fexecve), with its argv', async () => {
+    // fexecve(3) is execveat(fd, "", argv, envp, AT_EMPTY_PATH) in glibc 2.36.
+    const out = await trace({ nameContains: 'fexecve-marker' }, () =>
+      run('/usr/bin/python3.11', ['-c', `import os; fd = os.open(${JSON.stringify(binary)}, os.O_RDONLY); os.execve(fd, ['fexecve-' + 'marker', 'x'], {})`]),
+    );
+    if (out.result.kind !== 'events') throw new Error('expected events');
+    // The python exec's own argv splits the marker, so only the execveat matches; its path is "" (AT_EMPTY_PATH).
+    expect(out.result.rows.map((r) => [r.filename, r.args, r.ret, r.comm])).toEqual([['', ['fexecve-marker', 'x'], 0, basename(binary).slice(0, 15)]]);
+  });
+
+  it('bounds events per second in the kernel: over the bound they are dropped and counted', async () => {
+    const N = 30;
+    const bound = 4;
+    let elapsed = 0;
+    const out = await trace({ nameContains: token, maxEventsPerSecond: bound }, async () => {
+      const t0 = performance.now();
+      for (let i = 0; i < N; i++) await run(binary, ['flood']);
+      elapsed = (performance.now() - t0) / 1000;
+    });
+    if (out.result.kind !== 'events') throw new Error('expected events');
+    const rows = out.result.rows.length;
+    // Filters run before the bound, so every one of the N execs is either a row or a drop.
+    expect(rows + out.result.dropped).toBe(N);
+    expect(out.stats.lostEvents).toBe(out.result.dropped);
+    expect(rows).toBeGreaterThanOrEqual(bound);
+    expect(rows).toBeLessThanOrEqual(bound * (Math.ceil(elapsed) + 1));
   });
 });
 

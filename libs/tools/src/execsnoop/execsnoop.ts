@@ -1,7 +1,7 @@
 import { BpfObject, RingBuffer, bpfObjectPath, cgroupId, bytes, char, defineStruct, s32, sleepOrAbort, splitCStrings, u32, u64 } from '../../../bpf/src/index.js';
 import type { EventsResult } from '../../../contracts/src/index.js';
 import type { ToolRunner } from '../definition.js';
-import type { ExecsnoopParams } from './execsnoop.schema.js';
+import { EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND, type ExecsnoopParams } from './execsnoop.schema.js';
 
 /** Mirrors `struct event` of execsnoop.h. */
 export const ExecEvent = defineStruct({
@@ -31,6 +31,7 @@ export function execsnoopConfig(p: ExecsnoopParams) {
     name_len: name?.length ?? 0,
     name_contains: name,
     max_args: p.maxArgs ?? 20,
+    max_events_per_sec: p.maxEventsPerSecond ?? EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND,
   };
 }
 
@@ -49,6 +50,9 @@ const COLUMNS: EventsResult['columns'] = [
  * Runs execsnoop: one row per execve/execveat, `ts` an ISO wall-clock timestamp (kernel monotonic
  * time shifted by the offset measured at start), `args` the captured argv with a final `...` when
  * more arguments than `maxArgs` were passed, `ret` the syscall's return (negative errno on failure).
+ * Attaches the syscalls:sys_{enter,exit}_execve(at) tracepoints (tracefs is mounted if missing).
+ * `dropped` / `lostEvents` count execs that matched the filters but were not reported: over the
+ * per-second bound (`maxEventsPerSecond`) or not fitting in the ring buffer.
  */
 export const runExecsnoop: ToolRunner<ExecsnoopParams> = async (ctx) => {
   const start = performance.now();
