@@ -185,7 +185,7 @@ async function benchOverhead(): Promise<string> {
 async function benchMemory(): Promise<string> {
   const { Redis } = await import('ioredis');
   const { Queue } = await import('bullmq');
-  const { traceHostQueueName, hostHeartbeatsKey } = await import('../libs/contracts/src/index.js');
+  const { traceHostQueueName, hostHeartbeatsKey, TRACE_RESULTS_QUEUE } = await import('../libs/contracts/src/index.js');
 
   let redisChild: Started | undefined;
   let url = process.env.REDIS_URL;
@@ -205,6 +205,7 @@ async function benchMemory(): Promise<string> {
   const idle: number[] = [];
   const idlePss: number[] = [];
   const during: Record<string, number> = {};
+  const outcome: Record<string, string> = {};
   try {
     for (let i = 0; i < 50 && !(await redis.hget(hostHeartbeatsKey(prefix), host)); i++) await sleep(100);
     await sleep(3000); // let start-up garbage settle
@@ -232,6 +233,11 @@ async function benchMemory(): Promise<string> {
         await sleep(100);
       }
       during[tool] = peak;
+      const results = new Queue(TRACE_RESULTS_QUEUE, { connection: redis, prefix });
+      const msgs = (await results.getJobs(['waiting', 'completed', 'failed', 'delayed'])).map((j) => j.data as { type: string; runId: string; result?: { count?: number; total?: number }; error?: string });
+      const final = msgs.find((m) => m.runId === runId && (m.type === 'succeeded' || m.type === 'failed'));
+      outcome[tool] = !final ? 'no result' : final.type === 'failed' ? `failed: ${final.error}` : `succeeded, ${final.result?.count ?? final.result?.total ?? '?'} ${tool === 'runqlat' ? 'latencies' : 'events'}`;
+      await results.close();
     }
   } finally {
     await stop(agent.child, 'SIGTERM');
@@ -252,8 +258,8 @@ async function benchMemory(): Promise<string> {
   const runPeak = Math.max(during.runqlat ?? NaN, during.execsnoop ?? NaN);
   const rows = [
     ['**bpfleet agent** (NestJS, BullMQ, Redis client), idle', fmt(idleRss), fmt(median(idlePss))],
-    ['**bpfleet agent**, peak during a 5 s runqlat run', fmt(during.runqlat ?? NaN), ''],
-    ['**bpfleet agent**, peak during a 5 s execsnoop run (300 execs)', fmt(during.execsnoop ?? NaN), ''],
+    [`**bpfleet agent**, peak during a 5 s runqlat run (${outcome.runqlat})`, fmt(during.runqlat ?? NaN), ''],
+    [`**bpfleet agent**, peak during a 5 s execsnoop run with 300 execs (${outcome.execsnoop})`, fmt(during.execsnoop ?? NaN), ''],
     ['bpfleet runqlat alone in a bare `node` process (bench helper)', fmt(other.bpfleet!.rss), fmt(other.bpfleet!.pss)],
     ['bpftrace runqlat.bt', fmt(other.bpftrace!.rss), fmt(other.bpftrace!.pss)],
     ['libbpf-tools runqlat', fmt(other['libbpf-tools']!.rss), fmt(other['libbpf-tools']!.pss)],
@@ -311,7 +317,7 @@ async function benchFfi(): Promise<string> {
       const lost = median(max.map((m) => m.lost / m.emitted));
       rows.push([name, size, 'max', fmtInt(offered), fmtInt(delivered), `${(lost * 100).toFixed(1)} %`]);
       // Paced at fixed offered rates for ~2 s each: the highest with no loss in any run is "sustained".
-      for (const target of [250_000, 500_000, 1_000_000, 2_000_000]) {
+      for (const target of [250_000, 500_000, 600_000, 1_000_000, 2_000_000]) {
         const paced: RbFigures[] = [];
         for (let r = 0; r < runs; r++) {
           log(`ffi: ${consumer} ${size} B at ${target}/s, run ${r + 1}/${runs}`);
@@ -319,9 +325,11 @@ async function benchFfi(): Promise<string> {
         }
         const lostAll = paced.reduce((n, p) => n + p.lost, 0);
         const emittedAll = paced.reduce((n, p) => n + p.emitted, 0);
-        rows.push([name, size, fmtInt(target), fmtInt(median(paced.map((p) => p.emitted / p.seconds))), fmtInt(median(paced.map((p) => p.delivered / p.seconds))), `${((lostAll / emittedAll) * 100).toFixed(2)} %`]);
+        const offeredRate = median(paced.map((p) => p.emitted / p.seconds));
+        rows.push([name, size, fmtInt(target), fmtInt(offeredRate), fmtInt(median(paced.map((p) => p.delivered / p.seconds))), `${((lostAll / emittedAll) * 100).toFixed(2)} %`]);
         const key = `${consumer}/${size}`;
-        if (lostAll === 0) lossless[key] = Math.max(lossless[key] ?? 0, target);
+        // The pacer falls short of its target at high rates: credit what was actually offered.
+        if (lostAll === 0) lossless[key] = Math.max(lossless[key] ?? 0, offeredRate);
       }
     }
   }
@@ -337,7 +345,7 @@ async function benchFfi(): Promise<string> {
     '',
     table(['consumer', 'record B', 'offered target/s', 'offered/s', 'delivered/s', 'lost'], rows),
     '',
-    `Highest paced rate with zero loss: ${Object.entries(lossless).map(([k, v]) => `${k} ${fmtInt(v)}/s`).join(', ') || 'none'}.`,
+    `Highest offered rate (paced lines) delivered with zero loss: ${Object.entries(lossless).map(([k, v]) => `${k} ${fmtInt(v)}/s`).join(', ') || 'none'}.`,
     `Goal: ≥ 500k/s without loss (execsnoop-size, 512 B) — **${node512 >= 500_000 ? 'met' : 'missed'}**.`,
   ].join('\n');
 }
