@@ -113,7 +113,7 @@ describe('jobs', () => {
   it('names the host and the missing capability', async () => {
     const res = await api.request('POST', '/v1/jobs', { body: { ...valid, hosts: ['notp'] } });
     expect(res.body.message).toContain('notp');
-    expect(res.body.message).toContain('tracepoint');
+    expect(res.body.message).toContain('rawTracepoint');
   });
 
   const badRequests: [string, { rawBody?: string; headers?: Record<string, string> }, number, string][] = [

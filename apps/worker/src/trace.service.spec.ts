@@ -69,10 +69,10 @@ describe(TraceService.name, () => {
   });
 
   it('refuses a tool whose needs the host lacks, naming them', async () => {
-    host.capabilities.tracepoint = false;
+    host.capabilities.rawTracepoint = false;
     await sut.execute(payload(), new AbortController().signal);
     expect(runner).not.toHaveBeenCalled();
-    expect(sent[0]).toMatchObject({ type: 'failed', error: 'host h1 lacks tracepoint, which syscount needs' });
+    expect(sent[0]).toMatchObject({ type: 'failed', error: 'host h1 lacks rawTracepoint, which syscount needs' });
   });
 
   it('reports the runner error as the run error', async () => {

@@ -19,3 +19,7 @@ export { type SectionVar, type VarShape } from './btf.js';
 export { bpfObjectPath } from './object-path.js';
 export { sleepOrAbort } from './wait.js';
 export { cgroupId } from './cgroup.js';
+export { probeCapabilities, probeCapabilityReport } from './capabilities.js';
+export * from './histogram/index.js';
+export * from './symbolize/index.js';
+export * from './bpftrace/index.js';

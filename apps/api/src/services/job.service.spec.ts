@@ -35,7 +35,7 @@ const auth = { tokenId: 'token-1', role: 'admin' as const };
 
 describe(JobService.name, () => {
   it('creates, then enqueues one payload per run with defaults filled in', async () => {
-    const { sut, queueRepository } = setup([host('a', { tracepoint: true })]);
+    const { sut, queueRepository } = setup([host('a', { rawTracepoint: true })]);
     const created = await sut.create({ tool: 'syscount', hosts: ['a'], durationSec: 3 }, auth);
     expect(created).toEqual({ id: 'job-1', status: 'queued', runs: [{ id: 'run-0', host: 'a', status: 'queued' }] });
     expect(queueRepository.enqueueTraces).toHaveBeenCalledWith([
@@ -45,12 +45,12 @@ describe(JobService.name, () => {
 
   it('rejects a host missing a required capability before writing anything', async () => {
     const { sut, jobRepository } = setup([host('a', { btf: true })]);
-    await expect(sut.create({ tool: 'syscount', hosts: ['a'], durationSec: 3 }, auth)).rejects.toThrow(/hosts: host "a" lacks tracepoint/);
+    await expect(sut.create({ tool: 'syscount', hosts: ['a'], durationSec: 3 }, auth)).rejects.toThrow(/hosts: host "a" lacks rawTracepoint/);
     expect(jobRepository.createWithRuns).not.toHaveBeenCalled();
   });
 
   it('fails the runs and answers 503 when the queue refuses them', async () => {
-    const { sut, jobRepository, queueRepository } = setup([host('a', { tracepoint: true })]);
+    const { sut, jobRepository, queueRepository } = setup([host('a', { rawTracepoint: true })]);
     queueRepository.enqueueTraces.mockRejectedValue(new Error('ECONNREFUSED'));
     await expect(sut.create({ tool: 'syscount', hosts: ['a'], durationSec: 3 }, auth)).rejects.toBeInstanceOf(
       ServiceUnavailableException,

@@ -21,7 +21,7 @@ export const syscount: ToolDefinition = {
   name: 'syscount',
   description: 'Count system calls in the kernel, by syscall and optionally by process, with optional latency.',
   resultKind: 'counts',
-  requires: ['tracepoint'],
+  requires: ['rawTracepoint'],
   paramsSchema: {
     type: 'object',
     additionalProperties: false,
