@@ -15,7 +15,23 @@ export interface TraceJobPayload {
 export type RunMessage =
   | { type: 'running'; runId: string; at: string }
   | { type: 'succeeded'; runId: string; at: string; result: ToolResult; stats: RunStats }
-  | { type: 'failed'; runId: string; at: string; error: string; stats?: RunStats };
+  | { type: 'failed'; runId: string; at: string; error: string; stats?: RunStats }
+  /**
+   * The run stopped because its cancellation was requested. `result` is what the probes saw until then
+   * (only when they were attached); absent when the run was cancelled before attaching or its runner threw.
+   */
+  | { type: 'cancelled'; runId: string; at: string; result?: ToolResult; stats?: RunStats };
+
+/**
+ * Cancellation travels API → agent through Redis only, in two parts so a busy agent cannot miss it:
+ * a durable key per run (checked by the agent before a run starts and polled while it runs) and a
+ * pub/sub nudge on the host's channel (so the run stops within milliseconds, not a poll period).
+ * The key's value is the ISO time of the request.
+ */
+export const runCancelKey = (prefix: string, runId: string): string => `${prefix}:cancel:run:${runId}`;
+
+/** Pub/sub channel of one host's cancel nudges; each message is a run id. */
+export const hostCancelChannel = (prefix: string, host: string): string => `${prefix}:cancel:host:${host}`;
 
 export interface HostHeartbeat {
   name: string;

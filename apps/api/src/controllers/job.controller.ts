@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -47,5 +48,21 @@ export class JobController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   get(@Param('id', UuidPipe) id: string): Promise<JobResponseDto> {
     return this.service.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: JobResponseDto,
+    description:
+      'The job after the request: queued runs are `cancelled`; running runs stay `running` until their agent ' +
+      'confirms. Cancelling a job that is already `cancelled` answers it again.',
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`id` is not a UUID.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Every run had already finished (and none was cancelled).' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis did not take the cancellation; retry.' })
+  cancel(@Param('id', UuidPipe) id: string): Promise<JobResponseDto> {
+    return this.service.cancel(id);
   }
 }

@@ -76,6 +76,22 @@ export class JobRepository {
     };
   }
 
+  /**
+   * Marks these runs cancelled, if still queued (they were taken off their queue, so no agent will
+   * report on them), and re-derives the job's status.
+   */
+  async cancelQueuedRuns(jobId: string, runIds: string[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await lockJob(manager, jobId);
+      await manager.query(
+        `UPDATE runs SET status = 'cancelled', finished_at = now()
+         WHERE job_id = $1 AND id = ANY($2::uuid[]) AND status = 'queued'`,
+        [jobId, runIds],
+      );
+      await refreshJobStatus(manager, jobId);
+    });
+  }
+
   /** Marks these runs failed (e.g. they could not be enqueued) and re-derives the job's status. */
   async failRuns(jobId: string, runIds: string[], error: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {

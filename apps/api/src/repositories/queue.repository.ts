@@ -17,6 +17,8 @@ export class RetryLaterError extends Error {}
 const DAY_SEC = 24 * 3600;
 const ENQUEUE_TIMEOUT_MS = 5000;
 const RETRY_DELAY_MS = 2000;
+/** BullMQ states of a job no agent has taken yet. */
+const REMOVABLE_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 @Injectable()
 export class QueueRepository implements OnApplicationShutdown {
@@ -47,6 +49,27 @@ export class QueueRepository implements OnApplicationShutdown {
       ),
       ENQUEUE_TIMEOUT_MS,
       'enqueue on Redis',
+    );
+  }
+
+  /**
+   * Takes a run's trace job off its host's queue if no agent has taken it yet. Returns true when the
+   * run can no longer start: it was waiting (or delayed) and is now removed, or its job is gone
+   * altogether. Returns false when an agent holds it (active, locked: BullMQ refuses to remove it) or
+   * has already finished it (its report is on the way): that agent decides the run's outcome.
+   */
+  async removeQueuedTrace(host: string, runId: string): Promise<boolean> {
+    const queue = this.queue(traceHostQueueName(host));
+    return withTimeout(
+      (async () => {
+        const state = await queue.getJobState(runId);
+        if (state === 'unknown') return true;
+        if (!REMOVABLE_STATES.has(state)) return false;
+        // remove() answers 0 when the job is locked, i.e. an agent took it between the two calls.
+        return (await queue.remove(runId)) === 1;
+      })(),
+      ENQUEUE_TIMEOUT_MS,
+      'remove from the Redis queue',
     );
   }
 

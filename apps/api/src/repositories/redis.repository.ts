@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { ApiConfig } from '../config.js';
-import { hostHeartbeatsKey } from '../../../../libs/contracts/src/index.js';
+import { hostCancelChannel, hostHeartbeatsKey, runCancelKey } from '../../../../libs/contracts/src/index.js';
 import { API_CONFIG } from '../constants.js';
 
 /** Owns the API's plain Redis connection (heartbeats, health); BullMQ connections live in QueueRepository. */
@@ -25,6 +25,23 @@ export class RedisRepository implements OnApplicationShutdown {
   /** Raw heartbeat values by host name, as the agents wrote them. */
   readHeartbeats(): Promise<Record<string, string>> {
     return this.client.hgetall(hostHeartbeatsKey(this.config.queuePrefix));
+  }
+
+  /**
+   * Asks the agents of these runs to cancel them: sets each run's durable cancel key (which an agent
+   * checks before starting a run and polls while running it, so a missed nudge only delays the cancel)
+   * and then nudges each host's channel. Keys expire after `ttlSec`, when no agent can hold the run any more.
+   */
+  async requestCancel(runs: readonly { id: string; host: string }[], ttlSec: number, timeoutMs = 5000): Promise<void> {
+    if (runs.length === 0) return;
+    const at = new Date().toISOString();
+    const keys = this.client.multi();
+    for (const run of runs) keys.set(runCancelKey(this.config.queuePrefix, run.id), at, 'EX', ttlSec);
+    // Keys first: an agent nudged before its key exists would find nothing to cancel.
+    await withTimeout(keys.exec(), timeoutMs, 'redis cancel keys');
+    const nudges = this.client.pipeline();
+    for (const run of runs) nudges.publish(hostCancelChannel(this.config.queuePrefix, run.host), run.id);
+    await withTimeout(nudges.exec(), timeoutMs, 'redis cancel nudge');
   }
 
   async ping(timeoutMs = 1000): Promise<void> {

@@ -72,6 +72,29 @@ export class RunRepository {
   }
 
   /**
+   * queued|running|failed → cancelled, as the agent reports it, keeping the partial result if it sent
+   * one. Like a late success, the agent's word beats a failure the reaper guessed (an agent never
+   * reports both failed and cancelled for one run). A run already succeeded or cancelled is untouched.
+   */
+  markCancelled(runId: string, at: Date, result?: ToolResult, stats?: RunStats): Promise<boolean> {
+    return this.transition(runId, async (manager) => {
+      const [rows] = await manager.query(
+        `UPDATE runs SET status = 'cancelled', finished_at = $2, error = NULL, stats = COALESCE($3::jsonb, stats)
+         WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING id`,
+        [runId, at, stats ? JSON.stringify(stats) : null],
+      );
+      if (rows.length === 0) return false;
+      if (result) {
+        await manager.query(
+          `INSERT INTO run_results (run_id, kind, result) VALUES ($1, $2, $3::jsonb) ON CONFLICT (run_id) DO NOTHING`,
+          [runId, result.kind, JSON.stringify(result)],
+        );
+      }
+      return true;
+    });
+  }
+
+  /**
    * Fails running runs whose agent is gone: its host has not heartbeated for `offlineSec` (only when
    * `checkHosts`, i.e. the API's own view of heartbeats is fresh), or the run has outlived its
    * duration by more than `graceSec`.

@@ -1,9 +1,12 @@
-import { ServiceUnavailableException } from '@nestjs/common';
+import { ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiConfig } from '../config.js';
 import type { HostEntity } from '../entities/host.entity.js';
 import type { JobRepository } from '../repositories/job.repository.js';
+import type { RunEntity, RunStatus } from '../entities/run.entity.js';
+import type { JobEntity } from '../entities/job.entity.js';
 import type { QueueRepository } from '../repositories/queue.repository.js';
+import type { RedisRepository } from '../repositories/redis.repository.js';
 import type { HostService } from './host.service.js';
 import { JobService } from './job.service.js';
 import { ToolService } from './tool.service.js';
@@ -18,17 +21,24 @@ function setup(hosts: HostEntity[]) {
       runs: input.hosts.map((name, i) => ({ id: `run-${i}`, host: name, status: 'queued' })),
     })),
     failRuns: vi.fn().mockResolvedValue(undefined),
+    getById: vi.fn(),
+    cancelQueuedRuns: vi.fn().mockResolvedValue(undefined),
   };
-  const queueRepository = { enqueueTraces: vi.fn().mockResolvedValue(undefined) };
+  const queueRepository = {
+    enqueueTraces: vi.fn().mockResolvedValue(undefined),
+    removeQueuedTrace: vi.fn().mockResolvedValue(true),
+  };
+  const redisRepository = { requestCancel: vi.fn().mockResolvedValue(undefined) };
   const hostService = { getForScheduling: vi.fn().mockResolvedValue(hosts) };
   const sut = new JobService(
-    { maxDurationSec: 3600 } as ApiConfig,
+    { maxDurationSec: 3600, runGraceSec: 60 } as ApiConfig,
     new ToolService(),
     hostService as unknown as HostService,
     jobRepository as unknown as JobRepository,
     queueRepository as unknown as QueueRepository,
+    redisRepository as unknown as RedisRepository,
   );
-  return { sut, jobRepository, queueRepository };
+  return { sut, jobRepository, queueRepository, redisRepository };
 }
 
 const auth = { tokenId: 'token-1', role: 'admin' as const };
@@ -56,5 +66,84 @@ describe(JobService.name, () => {
       ServiceUnavailableException,
     );
     expect(jobRepository.failRuns).toHaveBeenCalledWith('job-1', ['run-0'], expect.stringContaining('ECONNREFUSED'));
+  });
+
+  describe('cancel', () => {
+    const jobId = 'job-1';
+    const stored = (...statuses: RunStatus[]) => ({
+      job: { id: jobId, tool: 'syscount', params: {}, durationSec: 60, status: 'running', createdAt: new Date() } as JobEntity,
+      runs: statuses.map(
+        (status, i) =>
+          ({ id: `run-${i}`, jobId, host: `h${i}`, status, startedAt: null, finishedAt: null, error: null, stats: null }) as RunEntity,
+      ),
+    });
+
+    it('takes queued runs off their queue and cancels them at once; signals running runs to their agents', async () => {
+      const { sut, jobRepository, queueRepository, redisRepository } = setup([]);
+      jobRepository.getById.mockResolvedValueOnce(stored('queued', 'running', 'succeeded'));
+      jobRepository.getById.mockResolvedValueOnce(stored('cancelled', 'running', 'succeeded'));
+
+      const answer = await sut.cancel(jobId);
+
+      expect(redisRepository.requestCancel).toHaveBeenCalledWith(
+        [expect.objectContaining({ id: 'run-0', host: 'h0' }), expect.objectContaining({ id: 'run-1', host: 'h1' })],
+        60 + 60 + 3600,
+      );
+      expect(queueRepository.removeQueuedTrace).toHaveBeenCalledExactlyOnceWith('h0', 'run-0');
+      expect(jobRepository.cancelQueuedRuns).toHaveBeenCalledWith(jobId, ['run-0']);
+      expect(answer.status).toBe('running');
+      expect(answer.runs.map((run) => run.status)).toEqual(['cancelled', 'running', 'succeeded']);
+    });
+
+    it('leaves a queued run an agent already took to that agent (it finds the cancel key)', async () => {
+      const { sut, jobRepository, queueRepository } = setup([]);
+      jobRepository.getById.mockResolvedValue(stored('queued'));
+      queueRepository.removeQueuedTrace.mockResolvedValueOnce(false);
+      await sut.cancel(jobId);
+      expect(jobRepository.cancelQueuedRuns).not.toHaveBeenCalled();
+    });
+
+    it('answers an already cancelled job again (idempotent), without touching Redis', async () => {
+      const { sut, jobRepository, redisRepository } = setup([]);
+      jobRepository.getById.mockResolvedValue(stored('cancelled', 'succeeded'));
+      await expect(sut.cancel(jobId)).resolves.toMatchObject({ id: jobId, status: 'cancelled' });
+      expect(redisRepository.requestCancel).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      [['succeeded'], 'succeeded'],
+      [['failed'], 'failed'],
+      [['succeeded', 'failed'], 'partial'],
+    ] as const)('refuses a job that finished %j with 409 naming its status', async (statuses, status) => {
+      const { sut, jobRepository, redisRepository } = setup([]);
+      jobRepository.getById.mockResolvedValue(stored(...statuses));
+      const error = await sut.cancel(jobId).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictException);
+      expect((error as Error).message).toContain(`already finished (status: ${status})`);
+      expect(redisRepository.requestCancel).not.toHaveBeenCalled();
+    });
+
+    it('is a 404 for an unknown job', async () => {
+      const { sut, jobRepository } = setup([]);
+      jobRepository.getById.mockResolvedValue(null);
+      await expect(sut.cancel(jobId)).rejects.toBeInstanceOf(NotFoundException);
+    });
+
+    it('records the runs it did take off their queue before answering 503 for the ones Redis refused', async () => {
+      const { sut, jobRepository, queueRepository } = setup([]);
+      jobRepository.getById.mockResolvedValue(stored('queued', 'queued'));
+      queueRepository.removeQueuedTrace.mockResolvedValueOnce(true).mockRejectedValueOnce(new Error('ETIMEDOUT'));
+      await expect(sut.cancel(jobId)).rejects.toBeInstanceOf(ServiceUnavailableException);
+      expect(jobRepository.cancelQueuedRuns).toHaveBeenCalledWith(jobId, ['run-0']);
+    });
+
+    it('answers 503 and cancels nothing when the cancel keys cannot be written', async () => {
+      const { sut, jobRepository, queueRepository, redisRepository } = setup([]);
+      jobRepository.getById.mockResolvedValue(stored('queued'));
+      redisRepository.requestCancel.mockRejectedValueOnce(new Error('ECONNREFUSED'));
+      await expect(sut.cancel(jobId)).rejects.toBeInstanceOf(ServiceUnavailableException);
+      expect(queueRepository.removeQueuedTrace).not.toHaveBeenCalled();
+      expect(jobRepository.cancelQueuedRuns).not.toHaveBeenCalled();
+    });
   });
 });

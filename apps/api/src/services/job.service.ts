@@ -1,4 +1,5 @@
 import {
+  ConflictException,
   Inject,
   Injectable,
   Logger,
@@ -18,14 +19,17 @@ import type {
 } from '../dtos/job.dto.js';
 import { JobRepository, type JobWithRuns } from '../repositories/job.repository.js';
 import { QueueRepository } from '../repositories/queue.repository.js';
+import { RedisRepository } from '../repositories/redis.repository.js';
 import { decodeCursor, encodeCursor } from '../utils/cursor.js';
 import { invalidField, invalidFields, type FieldProblem } from '../utils/errors.js';
-import { deriveJobStatus } from '../utils/job-status.js';
+import { deriveJobStatus, isJobFinished } from '../utils/job-status.js';
 import type { AuthContext } from './auth.service.js';
 import { HostService } from './host.service.js';
 import { ToolService } from './tool.service.js';
 
 const DEFAULT_PAGE_SIZE = 20;
+/** A cancel key outlives any run that could still read it: at most its duration plus the reaper's grace. */
+const CANCEL_KEY_MARGIN_SEC = 3600;
 
 @Injectable()
 export class JobService {
@@ -37,6 +41,7 @@ export class JobService {
     private readonly hostService: HostService,
     private readonly jobRepository: JobRepository,
     private readonly queueRepository: QueueRepository,
+    private readonly redisRepository: RedisRepository,
   ) {}
 
   async create(dto: CreateJobDto, auth: AuthContext): Promise<JobCreatedResponseDto> {
@@ -115,6 +120,58 @@ export class JobService {
     const found = await this.jobRepository.getById(id);
     if (!found) throw new NotFoundException(`job ${id} not found`);
     return toJobDto(found);
+  }
+
+  /**
+   * Cancels every unfinished run of the job. Queued runs are taken off their host's queue and are
+   * `cancelled` at once; runs an agent holds are signalled through Redis and become `cancelled` when
+   * their agent confirms (within a second or so). Finished runs are untouched. Cancelling a job that is
+   * already `cancelled` answers it again (idempotent); cancelling one that finished otherwise is a 409.
+   */
+  async cancel(id: string): Promise<JobResponseDto> {
+    const found = await this.jobRepository.getById(id);
+    if (!found) throw new NotFoundException(`job ${id} not found`);
+    const statuses = found.runs.map((run) => run.status);
+    if (isJobFinished(statuses)) {
+      const status = deriveJobStatus(statuses);
+      if (status === 'cancelled') return toJobDto(found);
+      throw new ConflictException(`job ${id} already finished (status: ${status}); there is nothing left to cancel`);
+    }
+
+    const unfinished = found.runs.filter((run) => run.status === 'queued' || run.status === 'running');
+    const removed: string[] = [];
+    let problem: Error | undefined;
+    try {
+      // Signal first: an agent taking a queued run between our two steps then finds its cancel key.
+      await this.redisRepository.requestCancel(
+        unfinished,
+        found.job.durationSec + this.config.runGraceSec + CANCEL_KEY_MARGIN_SEC,
+      );
+      const queued = unfinished.filter((run) => run.status === 'queued');
+      const outcomes = await Promise.allSettled(
+        queued.map((run) => this.queueRepository.removeQueuedTrace(run.host, run.id)),
+      );
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled' && outcome.value) removed.push(queued[i].id);
+        if (outcome.status === 'rejected') problem ??= outcome.reason as Error;
+      });
+    } catch (error) {
+      problem = error as Error;
+    }
+    // Runs already off their queue must be recorded even when Redis failed for the others.
+    if (removed.length > 0) await this.jobRepository.cancelQueuedRuns(id, removed);
+    if (problem) {
+      this.logger.error(`job ${id}: cancel incomplete: ${problem.message}`);
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `the job queue (Redis) is unavailable; job ${id} may not be fully cancelled, retry (cancel is idempotent)`,
+      });
+    }
+    this.logger.log(
+      `job ${id}: cancelled ${removed.length} queued run(s), signalled ${unfinished.length - removed.length} to their agents`,
+    );
+    return this.get(id);
   }
 
   async list(query: JobListQueryDto): Promise<JobListResponseDto> {

@@ -11,6 +11,7 @@ function setup() {
     markRunning: vi.fn().mockResolvedValue(true),
     storeSuccess: vi.fn().mockResolvedValue(true),
     markFailed: vi.fn().mockResolvedValue(true),
+    markCancelled: vi.fn().mockResolvedValue(true),
   };
   const sut = new ResultService({} as QueueRepository, runRepository as unknown as RunRepository);
   return { sut, runRepository };
@@ -52,5 +53,26 @@ describe(ResultService.name, () => {
     const before = Date.now();
     await sut.handle({ type: 'running', runId, at: '2999-01-01T00:00:00Z' });
     expect((runRepository.markRunning.mock.calls[0][1] as Date).getTime()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('stores a cancellation with the partial result and stats the agent kept', async () => {
+    const { sut, runRepository } = setup();
+    const result: CountsResult = { kind: 'counts', keys: ['syscall'], rows: [{ syscall: 'read', count: 3 }], total: 3 };
+    await sut.handle({ type: 'cancelled', runId, at: '2026-01-01T00:00:00.000Z', result, stats: { tracedMs: 900 } });
+    expect(runRepository.markCancelled).toHaveBeenCalledWith(runId, new Date('2026-01-01T00:00:00.000Z'), result, {
+      tracedMs: 900,
+    });
+  });
+
+  it('stores a cancellation without a result (cancelled before its probes were attached)', async () => {
+    const { sut, runRepository } = setup();
+    await sut.handle({ type: 'cancelled', runId, at: '2026-01-01T00:00:00.000Z' });
+    expect(runRepository.markCancelled).toHaveBeenCalledWith(runId, expect.any(Date), undefined, undefined);
+  });
+
+  it('drops a cancellation whose partial result is malformed', async () => {
+    const { sut, runRepository } = setup();
+    await sut.handle({ type: 'cancelled', runId, at: '', result: { kind: 'nope' } } as never);
+    expect(runRepository.markCancelled).not.toHaveBeenCalled();
   });
 });

@@ -48,6 +48,9 @@ export class ResultService implements OnApplicationBootstrap, OnApplicationShutd
         case 'failed':
           changed = await this.runRepository.markFailed(message.runId, at, message.error, message.stats);
           break;
+        case 'cancelled':
+          changed = await this.runRepository.markCancelled(message.runId, at, message.result, message.stats);
+          break;
       }
       if (!changed) this.logger.debug(`run ${message.runId}: ${message.type} changed nothing (duplicate or stale)`);
     } catch (error) {
@@ -70,6 +73,11 @@ function checkMessage(message: RunMessage): string | undefined {
       return undefined;
     case 'failed':
       return typeof message.error === 'string' ? undefined : `run ${message.runId}: failed without an error`;
+    case 'cancelled':
+      if (message.result !== undefined && (typeof message.result !== 'object' || message.result === null || !RESULT_KINDS.has(message.result.kind))) {
+        return `run ${message.runId}: partial result has no known kind`;
+      }
+      return undefined;
     default:
       return `run ${(message as RunMessage).runId}: unknown type "${(message as { type: unknown }).type}"`;
   }

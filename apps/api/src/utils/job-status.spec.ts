@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveJobStatus as sut } from './job-status.js';
+import { deriveJobStatus as sut, isJobFinished } from './job-status.js';
 
 describe(sut.name, () => {
   it.each([
@@ -13,10 +13,24 @@ describe(sut.name, () => {
     [['succeeded', 'succeeded'], 'succeeded'],
     [['failed', 'failed'], 'failed'],
     [['succeeded', 'failed'], 'partial'],
-    [['succeeded', 'cancelled'], 'partial'],
-    [['failed', 'cancelled'], 'failed'],
+    [['failed', 'succeeded', 'failed'], 'partial'],
+    [['cancelled'], 'cancelled'],
     [['cancelled', 'cancelled'], 'cancelled'],
+    [['succeeded', 'cancelled'], 'cancelled'],
+    [['failed', 'cancelled'], 'cancelled'],
+    [['succeeded', 'failed', 'cancelled'], 'cancelled'],
+    // A cancel under way: the job is not cancelled until no run is queued or running.
+    [['cancelled', 'running'], 'running'],
+    [['cancelled', 'queued'], 'running'],
   ] as const)('%j → %s', (runs, expected) => {
     expect(sut([...runs])).toBe(expected);
+  });
+});
+
+describe(isJobFinished.name, () => {
+  it('is true only when no run is queued or running', () => {
+    expect(isJobFinished(['succeeded', 'failed', 'cancelled'])).toBe(true);
+    expect(isJobFinished(['succeeded', 'running'])).toBe(false);
+    expect(isJobFinished(['queued'])).toBe(false);
   });
 });
