@@ -10,6 +10,8 @@ export interface WorkerConfig {
   heartbeatMs: number;
   /** Runs this agent executes at once; each holds its own BPF objects. */
   concurrency: number;
+  /** How often the cancel keys of the runs in progress are read, in case a pub/sub nudge was missed. */
+  cancelPollMs: number;
   logLevel: string;
 }
 
@@ -49,6 +51,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queuePrefix: env.BPFLEET_QUEUE_PREFIX || 'bpfleet',
     heartbeatMs: positiveInt('BPFLEET_HEARTBEAT_SEC', env.BPFLEET_HEARTBEAT_SEC, 5) * 1000,
     concurrency: positiveInt('BPFLEET_AGENT_CONCURRENCY', env.BPFLEET_AGENT_CONCURRENCY, 4),
+    cancelPollMs: positiveInt('BPFLEET_CANCEL_POLL_MS', env.BPFLEET_CANCEL_POLL_MS, 2000),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { traceHostQueueName, type TraceJobPayload } from '../../../libs/contracts/src/index.js';
+import { CancelService } from './cancel.service.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { RedisConnection } from './redis.connection.js';
 import { RunReportRepository } from './run-report.repository.js';
@@ -11,13 +12,13 @@ import { TraceService } from './trace.service.js';
 export class TraceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TraceProcessor.name);
   private worker?: Worker<TraceJobPayload>;
-  private readonly active = new Map<string, AbortController>();
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     private readonly trace: TraceService,
     private readonly reports: RunReportRepository,
     private readonly redis: RedisConnection,
+    private readonly cancels: CancelService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,19 +38,18 @@ export class TraceProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const controller of this.active.values()) {
-      controller.abort(new Error(`the agent on ${this.config.hostName} shut down during the run`));
-    }
+    this.cancels.abortAll(new Error(`the agent on ${this.config.hostName} shut down during the run`));
     await this.worker?.close();
   }
 
   private async process(job: Job<TraceJobPayload>): Promise<void> {
-    const controller = new AbortController();
-    this.active.set(job.data.runId, controller);
+    // Aborted by a cancel request (RunCancelledError) or by shutdown; already aborted if the run
+    // was cancelled while it waited in the queue.
+    const signal = await this.cancels.begin(job.data.runId);
     try {
-      await this.trace.execute(job.data, controller.signal);
+      await this.trace.execute(job.data, signal);
     } finally {
-      this.active.delete(job.data.runId);
+      this.cancels.end(job.data.runId);
     }
   }
 

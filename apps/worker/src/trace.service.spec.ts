@@ -6,6 +6,7 @@ import type { CapabilityRepository } from './capability.repository.js';
 import type { WorkerConfig } from './config.js';
 import type { RunReportRepository } from './run-report.repository.js';
 import type { ToolRunnerRepository } from './tool-runner.repository.js';
+import { RunCancelledError } from './cancel.service.js';
 import { TraceService } from './trace.service.js';
 
 const allCapabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Capabilities;
@@ -90,5 +91,55 @@ describe(TraceService.name, () => {
     });
     await sut.execute(payload(), controller.signal);
     expect(sent[1]).toMatchObject({ type: 'failed', error: 'the agent on h1 shut down during the run', stats: { tracedMs: 5 } });
+  });
+
+  describe('cancel', () => {
+    const cancelled = () => {
+      const controller = new AbortController();
+      return { controller, cancel: () => controller.abort(new RunCancelledError()) };
+    };
+
+    it('reports a run cancelled while attached as cancelled, keeping its partial result and stats', async () => {
+      const { controller, cancel } = cancelled();
+      const partial = { ...countsResult, rows: [{ syscall: 'read', count: 4 }], total: 4 };
+      runner.mockImplementationOnce(async (ctx) => {
+        ctx.onAttached();
+        cancel();
+        return { result: partial, stats: { tracedMs: 700 } };
+      });
+      await sut.execute(payload(), controller.signal);
+      expect(sent.map((m) => m.type)).toEqual(['running', 'cancelled']);
+      expect(sent[1]).toEqual({ type: 'cancelled', runId: 'run-1', at: expect.any(String), result: partial, stats: { tracedMs: 700 } });
+    });
+
+    it('keeps no result when the run was cancelled before its probes were attached', async () => {
+      const { controller, cancel } = cancelled();
+      runner.mockImplementationOnce(async () => {
+        cancel();
+        return { result: countsResult, stats: {} };
+      });
+      await sut.execute(payload(), controller.signal);
+      expect(sent).toEqual([{ type: 'cancelled', runId: 'run-1', at: expect.any(String), stats: {} }]);
+    });
+
+    it('does not start a run cancelled while it waited in the queue', async () => {
+      const { controller, cancel } = cancelled();
+      cancel();
+      await sut.execute(payload(), controller.signal);
+      expect(runner).not.toHaveBeenCalled();
+      expect(sent).toEqual([{ type: 'cancelled', runId: 'run-1', at: expect.any(String) }]);
+    });
+
+    it('reports cancelled, without a result, when the runner throws on the abort', async () => {
+      const { controller, cancel } = cancelled();
+      runner.mockImplementationOnce(async (ctx) => {
+        ctx.onAttached();
+        cancel();
+        throw new Error('ring buffer poll interrupted');
+      });
+      await sut.execute(payload(), controller.signal);
+      expect(sent.map((m) => m.type)).toEqual(['running', 'cancelled']);
+      expect(sent[1]).not.toHaveProperty('result');
+    });
   });
 });

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import type { TraceJobPayload } from '../../../libs/contracts/src/index.js';
+import type { RunMessage, TraceJobPayload } from '../../../libs/contracts/src/index.js';
+import type { ToolRunOutput } from '../../../libs/tools/src/definition.js';
 import { TOOL_CATALOG } from '../../../libs/tools/src/catalog.js';
 import { validateParams } from '../../../libs/tools/src/validate-params.js';
+import { RunCancelledError } from './cancel.service.js';
 import { CapabilityRepository } from './capability.repository.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { RunReportRepository } from './run-report.repository.js';
@@ -25,31 +27,59 @@ export class TraceService {
   /**
    * Never throws for a run that was reported: a failed run is a reported outcome, not a retry.
    * Throws {@link UnrecoverableError} only when the failure report itself could not be sent.
+   *
+   * `signal` aborted with {@link RunCancelledError} ends the run `cancelled`, keeping what the probes
+   * saw if they were attached (a partial result is more useful than none); any other abort (shutdown)
+   * ends it `failed` with the reason.
    */
   async execute(payload: TraceJobPayload, signal: AbortSignal): Promise<void> {
     const { runId } = payload;
+    let attached = false;
     try {
+      if (signal.aborted) {
+        // Cancelled while it waited in the queue: nothing is loaded, nothing to report but the outcome.
+        await this.reports.send(this.abortedMessage(runId, signal));
+        return;
+      }
       const runner = this.prepare(payload);
       const output = await runner({
         params: payload.params,
         durationMs: payload.durationSec * 1000,
         signal,
         onAttached: () => {
+          attached = true;
           this.reports.send({ type: 'running', runId, at: now() }).catch((error: Error) => {
             this.logger.warn(`run ${runId}: could not report running: ${error.message}`);
           });
         },
       });
       if (signal.aborted) {
-        await this.reports.send({ type: 'failed', runId, at: now(), error: abortReason(signal), stats: output.stats });
+        await this.reports.send(this.abortedMessage(runId, signal, output, attached));
         return;
       }
       await this.reports.send({ type: 'succeeded', runId, at: now(), result: output.result, stats: output.stats });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (signal.reason instanceof RunCancelledError) {
+        // The runner gave up on the abort instead of returning what it had: cancelled, without a result.
+        this.logger.log(`run ${runId} (${payload.tool}) cancelled; the runner returned no result: ${message}`);
+        await this.reports.send(this.abortedMessage(runId, signal));
+        return;
+      }
       this.logger.warn(`run ${runId} (${payload.tool}) failed: ${message}`);
       await this.reports.send({ type: 'failed', runId, at: now(), error: message });
     }
+  }
+
+  private abortedMessage(runId: string, signal: AbortSignal, output?: ToolRunOutput, attached = false): RunMessage {
+    if (signal.reason instanceof RunCancelledError) {
+      const message: RunMessage = { type: 'cancelled', runId, at: now() };
+      // Before attaching, a runner's "result" is an empty placeholder, not an observation.
+      if (output && attached) message.result = output.result;
+      if (output) message.stats = output.stats;
+      return message;
+    }
+    return { type: 'failed', runId, at: now(), error: abortReason(signal), ...(output ? { stats: output.stats } : {}) };
   }
 
   /** Rechecks what the API checked: the agent must not trust its queue blindly. */

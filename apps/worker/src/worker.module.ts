@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { CancelRepository } from './cancel.repository.js';
+import { CancelService } from './cancel.service.js';
 import { CapabilityRepository } from './capability.repository.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { HeartbeatRepository } from './heartbeat.repository.js';
@@ -20,6 +22,8 @@ export class WorkerModule {
         { provide: WORKER_CONFIG, useValue: config },
         RedisConnection,
         CapabilityRepository,
+        CancelRepository,
+        CancelService,
         HeartbeatRepository,
         HeartbeatService,
         RunReportRepository,

@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { hostCancelChannel, runCancelKey } from '../../../libs/contracts/src/index.js';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import { RedisConnection } from './redis.connection.js';
+
+/**
+ * Reads the cancel requests the API leaves in Redis for this host's runs: the durable per-run keys and
+ * the host's pub/sub channel of nudges (see runCancelKey / hostCancelChannel in libs/contracts).
+ */
+@Injectable()
+export class CancelRepository implements OnApplicationShutdown {
+  private subscriber?: Redis;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly redis: RedisConnection,
+  ) {}
+
+  /**
+   * Calls `onRunId` for each nudge on this host's channel, and `onReady` on every (re)connection of the
+   * subscriber: nudges published while it was disconnected are lost, so the caller re-reads the keys.
+   * Uses its own connection, since a subscribed Redis connection can do nothing else.
+   */
+  async subscribe(onRunId: (runId: string) => void, onReady: () => void): Promise<void> {
+    if (this.subscriber) return;
+    const channel = hostCancelChannel(this.config.queuePrefix, this.config.hostName);
+    this.subscriber = this.redis.client.duplicate({ connectionName: `bpfleet-agent-cancel-${this.config.hostName}` });
+    this.subscriber.on('error', () => {
+      /* ioredis reconnects by itself; the cancel keys are polled meanwhile */
+    });
+    this.subscriber.on('message', (from: string, runId: string) => {
+      if (from === channel) onRunId(runId);
+    });
+    this.subscriber.on('ready', onReady);
+    await this.subscriber.subscribe(channel);
+  }
+
+  /** Which of these runs have a cancel request. */
+  async cancelledAmong(runIds: readonly string[]): Promise<Set<string>> {
+    if (runIds.length === 0) return new Set();
+    const values = await this.redis.client.mget(runIds.map((id) => runCancelKey(this.config.queuePrefix, id)));
+    return new Set(runIds.filter((_, i) => values[i] !== null));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    this.subscriber = undefined;
+  }
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CancelRepository } from './cancel.repository.js';
+import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+
+/** The abort reason of a run whose cancellation was requested (as opposed to the agent shutting down). */
+export class RunCancelledError extends Error {
+  constructor() {
+    super('cancelled on request');
+    this.name = 'RunCancelledError';
+  }
+}
+
+/** The longest a run waits, before it starts, for the answer "was it cancelled already?". */
+const START_CHECK_TIMEOUT_MS = 2000;
+
+/**
+ * Owns the AbortController of every run in progress on this agent and aborts it when the API asks:
+ * a pub/sub nudge stops a run at once, and the durable cancel keys are read when a run starts, on
+ * every reconnection of the subscriber and every `cancelPollMs`, so a busy or briefly disconnected
+ * agent still sees every request.
+ */
+@Injectable()
+export class CancelService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CancelService.name);
+  private readonly active = new Map<string, AbortController>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly cancels: CancelRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.cancels
+      .subscribe(
+        (runId) => this.cancel(runId),
+        () => void this.poll(),
+      )
+      .catch((error: Error) => this.logger.warn(`cancel channel: ${error.message}; relying on polling`));
+    this.timer = setInterval(() => void this.poll(), this.config.cancelPollMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Registers a run that is about to start and returns its signal, already aborted if the run was
+   * cancelled while it waited in the queue. Call {@link end} when the run is over.
+   */
+  async begin(runId: string): Promise<AbortSignal> {
+    const controller = new AbortController();
+    this.active.set(runId, controller);
+    await this.check([runId], START_CHECK_TIMEOUT_MS);
+    return controller.signal;
+  }
+
+  end(runId: string): void {
+    this.active.delete(runId);
+  }
+
+  /** Aborts every run in progress with `reason` (agent shutdown). */
+  abortAll(reason: Error): void {
+    for (const controller of this.active.values()) controller.abort(reason);
+  }
+
+  /** Reads the cancel keys of all runs in progress and aborts the cancelled ones. */
+  poll(): Promise<void> {
+    return this.check([...this.active.keys()]);
+  }
+
+  private async check(runIds: string[], timeoutMs?: number): Promise<void> {
+    if (runIds.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const lookup = this.cancels.cancelledAmong(runIds);
+      lookup.catch(() => {}); // a late failure after the timeout must not become an unhandled rejection
+      const cancelled = timeoutMs
+        ? await Promise.race([
+            lookup,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+            }),
+          ])
+        : await lookup;
+      for (const runId of cancelled) this.cancel(runId);
+    } catch (error) {
+      // Not fatal: the next poll reads the keys again.
+      this.logger.warn(`reading cancel requests: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private cancel(runId: string): void {
+    const controller = this.active.get(runId);
+    if (!controller || controller.signal.aborted) return;
+    this.logger.log(`run ${runId}: cancel requested, stopping it`);
+    controller.abort(new RunCancelledError());
+  }
+}
