@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent, type AgentProcess } from '../support/agent-process.js';
+import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
+import { skipWithoutBpf } from '../support/kernel.js';
+import { getppidWorkload } from '../support/workload.js';
+
+/** syscount's programs, as `bpftool prog show` names them (SEC functions in syscount.bpf.c). */
+const SYSCOUNT_PROGRAMS = new Set(['syscount_enter', 'syscount_exit']);
+
+interface Program {
+  id: number;
+  name?: string;
+}
+
+const programs = (): Program[] => JSON.parse(execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' })) as Program[];
+
+/**
+ * Cancelling on real parts: a real agent process tracing with real BPF programs in this kernel is told
+ * through Redis to stop; the run ends `cancelled` within seconds, keeps what it saw, and leaves no
+ * program behind in the kernel.
+ */
+describe.skipIf(skipWithoutBpf())('cancelling a job end to end', () => {
+  let env: TestEnv;
+  let api: RunningApi;
+  let agent: AgentProcess;
+  const host = `e2e-cancel-${process.pid}`;
+
+  const getJob = async (id: string) => (await api.request('GET', `/v1/jobs/${id}`)).body;
+
+  const createJob = async (durationSec: number, params: object) => {
+    const response = await api.request('POST', '/v1/jobs', { body: { tool: 'syscount', hosts: [host], durationSec, params } });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body as { id: string; runs: { id: string }[] };
+  };
+
+  beforeAll(async () => {
+    env = await createTestEnv('e2e-cancel');
+    api = await startApi(env, { hostOfflineSec: 3, runGraceSec: 10 });
+    agent = startAgent(host, { redisUrl: env.redisUrl, queuePrefix: env.queuePrefix });
+    await waitFor(
+      async () => {
+        const { body } = await api.request('GET', '/v1/hosts');
+        return body.find((h: { name: string; status: string }) => h.name === host && h.status === 'online');
+      },
+      { timeoutMs: 30_000, what: `host ${host} online` },
+    );
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await api?.close();
+    await env?.close();
+  });
+
+  it('stops a 60 s syscount run within seconds, keeps its partial counts, and releases every program', async () => {
+    const calls = 1234;
+    const workload = getppidWorkload(calls);
+    try {
+      const before = new Set(programs().map((p) => p.id));
+      const job = await createJob(60, { pid: workload.pid });
+      const runId = job.runs[0]!.id;
+      await waitFor(async () => (await getJob(job.id)).runs[0].status === 'running', {
+        timeoutMs: 30_000,
+        what: 'run running',
+      });
+
+      // The run's own programs: loaded since `before`, with syscount's names.
+      const ours = programs().filter((p) => !before.has(p.id) && SYSCOUNT_PROGRAMS.has(p.name ?? ''));
+      expect(ours.map((p) => p.name).sort()).toEqual(['syscount_enter', 'syscount_exit']);
+
+      // Ground truth for the partial result: exactly `calls` getppid() while attached.
+      expect(await workload.go()).toBe(0);
+
+      const requested = Date.now();
+      const res = await api.request('POST', `/v1/jobs/${job.id}/cancel`);
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(job.id);
+
+      const done = await waitFor(async () => {
+        const current = await getJob(job.id);
+        return current.status === 'cancelled' && current;
+      }, { timeoutMs: 5000, intervalMs: 50, what: 'job cancelled' });
+      const tookMs = Date.now() - requested;
+      expect(tookMs).toBeLessThan(5000);
+      expect(done.runs[0]).toMatchObject({ id: runId, status: 'cancelled', error: null });
+      expect(done.runs[0].stats.tracedMs).toBeLessThan(30_000);
+
+      const remaining = new Set(programs().map((p) => p.id));
+      expect(ours.filter((p) => remaining.has(p.id))).toEqual([]);
+
+      const result = (await api.request('GET', `/v1/runs/${runId}/result`)).body;
+      expect(result.kind).toBe('counts');
+      expect(result.rows.find((row: { syscall: string }) => row.syscall === 'getppid')?.count).toBe(calls);
+
+      // Cancelling again answers the same cancelled job.
+      const again = await api.request('POST', `/v1/jobs/${job.id}/cancel`);
+      expect(again.status).toBe(200);
+      expect(again.body.status).toBe('cancelled');
+    } finally {
+      workload.kill();
+    }
+  });
+
+  it('keeps the agent working after a cancel: the next run on the host succeeds', async () => {
+    const job = await createJob(1, {});
+    const done = await waitFor(async () => {
+      const current = await getJob(job.id);
+      return ['succeeded', 'failed', 'partial', 'cancelled'].includes(current.status) && current;
+    }, { timeoutMs: 30_000, what: 'job finished' });
+    expect(done.status).toBe('succeeded');
+  });
+});
