@@ -9,6 +9,7 @@ SYSTEM_PACKAGES=(
   "bpftool:bpftool"
   "llvm-symbolizer:llvm"
   "bpftrace:bpftrace"
+  "jq:jq"
   # The test workloads: C programs compiled at test time, python3 for USDT.
   "cc:gcc"
   "python3:python3"
