@@ -13,7 +13,15 @@ interface Program {
   name?: string;
 }
 
-const programs = (): Program[] => JSON.parse(execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' })) as Program[];
+const bpftool = <T>(...args: string[]): T => JSON.parse(execFileSync('bpftool', [...args, '-j'], { encoding: 'utf8' })) as T;
+const programs = () => bpftool<Program[]>('prog', 'show');
+/** The ids of `ours` still in the kernel, as programs or as the prog of a link. */
+const leftOf = (ours: Program[]): number[] => {
+  const ids = new Set(ours.map((p) => p.id));
+  const progs = programs().filter((p) => ids.has(p.id));
+  const links = bpftool<{ prog_id?: number }[]>('link', 'show').filter((l) => ids.has(l.prog_id ?? -1));
+  return [...progs.map((p) => p.id), ...links.map((l) => l.prog_id!)];
+};
 
 /**
  * Cancelling on real parts: a real agent process tracing with real BPF programs in this kernel is told
@@ -86,8 +94,14 @@ describe.skipIf(skipWithoutBpf())('cancelling a job end to end', () => {
       expect(done.runs[0]).toMatchObject({ id: runId, status: 'cancelled', error: null });
       expect(done.runs[0].stats.tracedMs).toBeLessThan(30_000);
 
-      const remaining = new Set(programs().map((p) => p.id));
-      expect(ours.filter((p) => remaining.has(p.id))).toEqual([]);
+      // The agent closed every fd before reporting; the kernel frees programs after an RCU grace
+      // period, so they may linger a few milliseconds: wait for that, within the same few seconds.
+      await waitFor(() => leftOf(ours).length === 0, {
+        timeoutMs: Math.max(500, 5000 - (Date.now() - requested)),
+        intervalMs: 50,
+        what: `the run's programs ${ours.map((p) => `${p.name}#${p.id}`).join(', ')} to leave the kernel`,
+      }).catch(() => undefined);
+      expect(leftOf(ours)).toEqual([]);
 
       const result = (await api.request('GET', `/v1/runs/${runId}/result`)).body;
       expect(result.kind).toBe('counts');
