@@ -35,6 +35,17 @@ export interface HistogramResult {
   p90: number;
   p99: number;
   p999: number;
+  /** With a breakdown: what each group is keyed by (`pid`, `cpu`, …) and one histogram per key. */
+  by?: string;
+  groups?: HistogramGroup[];
+}
+
+/** One histogram of a per-key breakdown, e.g. per process or per CPU. */
+export interface HistogramGroup {
+  key: number | string;
+  /** Per process: its comm when first seen. */
+  comm?: string;
+  histogram: HistogramResult;
 }
 
 export interface StackFrame {

@@ -1,6 +1,6 @@
 import { BpfObject, bpfObjectPath, cgroupId, char, defineStruct, sleepOrAbort, u64, type BpfMap } from '../../../bpf/src/index.js';
 import { LOGLINEAR_SLOTS, summarize } from '../../../bpf/src/histogram/loglinear.js';
-import type { HistogramResult } from '../../../contracts/src/index.js';
+import type { HistogramGroup, HistogramResult } from '../../../contracts/src/index.js';
 import type { ToolRunner } from '../definition.js';
 import type { RunqlatParams, RunqlatUnit } from './runqlat.schema.js';
 
@@ -13,20 +13,11 @@ const KeyedComm = defineStruct({ comm: char(16) });
 
 const UNIT_NS: Record<RunqlatUnit, number> = { us: 1_000, ms: 1_000_000 };
 
-/** One histogram of a per-pid or per-cpu breakdown. */
-export interface RunqlatGroup {
-  key: number;
-  /** Per pid: the process's comm (its main thread's) when first seen. */
-  comm?: string;
-  histogram: HistogramResult;
-}
-
 /**
  * runqlat's result: the total histogram, plus, when a breakdown was asked for, one histogram per key
- * (`groups`, sorted by count descending). HistogramResult has no per-key field yet, so the breakdown
- * travels as these two extra properties.
+ * (`groups`, sorted by count descending; per pid with the process's comm when first seen).
  */
-export type RunqlatResult = HistogramResult & { by?: 'pid' | 'cpu'; groups?: RunqlatGroup[] };
+export type RunqlatResult = HistogramResult & { by?: 'pid' | 'cpu' };
 
 /** The rodata config of runqlat.bpf.c for these params. */
 export function runqlatConfig(p: RunqlatParams) {
@@ -70,10 +61,10 @@ function readTotal(obj: BpfObject, unit: RunqlatUnit): HistogramResult {
   return summarize(slots, unit, { min: Math.floor(Number(minNs) / ns), max: Math.floor(Number(maxNs) / ns), sum: Number(sumNs) / ns });
 }
 
-function readGroups(map: BpfMap, unit: RunqlatUnit, perPid: boolean): RunqlatGroup[] {
-  const groups: RunqlatGroup[] = [];
+function readGroups(map: BpfMap, unit: RunqlatUnit, perPid: boolean): HistogramGroup[] {
+  const groups: HistogramGroup[] = [];
   for (const [k, v] of map.entries()) {
-    const group: RunqlatGroup = { key: k.readUInt32LE(0), histogram: summarize(slotsOf(v), unit) };
+    const group: HistogramGroup = { key: k.readUInt32LE(0), histogram: summarize(slotsOf(v), unit) };
     if (perPid) group.comm = KeyedComm.decode(v, HIST_SIZE).comm;
     groups.push(group);
   }
