@@ -17,7 +17,7 @@ const UNIT_NS: Record<RunqlatUnit, number> = { us: 1_000, ms: 1_000_000 };
  * runqlat's result: the total histogram, plus, when a breakdown was asked for, one histogram per key
  * (`groups`, sorted by count descending; per pid with the process's comm when first seen).
  */
-export type RunqlatResult = HistogramResult & { by?: 'pid' | 'cpu' };
+export type RunqlatResult = HistogramResult;
 
 /** The rodata config of runqlat.bpf.c for these params. */
 export function runqlatConfig(p: RunqlatParams) {
@@ -68,7 +68,7 @@ function readGroups(map: BpfMap, unit: RunqlatUnit, perPid: boolean): HistogramG
     if (perPid) group.comm = KeyedComm.decode(v, HIST_SIZE).comm;
     groups.push(group);
   }
-  return groups.sort((a, b) => b.histogram.count - a.histogram.count || a.key - b.key);
+  return groups.sort((a, b) => b.histogram.count - a.histogram.count || Number(a.key) - Number(b.key));
 }
 
 /**
