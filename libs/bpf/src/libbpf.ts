@@ -53,19 +53,21 @@ export interface Native {
   btf__name_by_offset(btf: Ptr, off: number): string;
   btf__resolve_type(btf: Ptr, id: number): number;
   btf__resolve_size(btf: Ptr, id: number): number | bigint;
-  ring_buffer__new(mapFd: number, cb: Ptr, ctx: Ptr | null, opts: null): Ptr;
-  ring_buffer__consume(rb: Ptr): number;
-  ring_buffer__epoll_fd(rb: Ptr): number;
-  ring_buffer__free(rb: Ptr): void;
+  bpf_obj_get_info_by_fd(fd: number, info: Buffer, len: [number]): number;
   vsnprintf(buf: Buffer, n: number, fmt: Ptr, ap: Ptr | Buffer): number;
   /** libc syscall(2), variadic: pass (type, value) pairs after the number. */
   syscall(nr: number, ...typedArgs: unknown[]): number | bigint;
   close(fd: number): number;
   mount(source: string, target: string, fstype: string, flags: number, data: null): number;
+  /** libc mmap(2); returns MAP_FAILED (2^64 - 1) and sets errno on failure. */
+  mmap(addr: null, len: number, prot: number, flags: number, fd: number, offset: number): Ptr;
+  munmap(addr: Ptr, len: number): number;
+  getpagesize(): number;
+  epoll_create1(flags: number): number;
+  /** `event` is a struct epoll_event (12 bytes packed on x86-64, 16 elsewhere). */
+  epoll_ctl(epfd: number, op: number, fd: number, event: Buffer): number;
   /** koffi prototype of libbpf_print_fn_t (va_list is a pointer on x86-64 / arm64 SysV). */
   PrintFn: TypeObject;
-  /** koffi prototype of ring_buffer_sample_fn. */
-  SampleFn: TypeObject;
   /** sizeof of the libbpf opts structs, for their `sz` field. */
   sizes: { uprobeOpts: number; usdtOpts: number; kprobeOpts: number; batchOpts: number };
 }
@@ -111,7 +113,6 @@ export function libbpf(): Native {
   // Unique names: koffi types are process-global, and tests may load this module more than once.
   const tag = `${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2)}`;
   const PrintFn = koffi.proto(`int bpfleet_print_fn_${tag}(int level, void *fmt, void *ap)`);
-  const SampleFn = koffi.proto(`int bpfleet_sample_fn_${tag}(void *ctx, void *data, size_t size)`);
   // libbpf's opts structs, passed by pointer; koffi marshals the object (and its C string) for the call.
   const UprobeOptsT = koffi.struct(`bpfleet_uprobe_opts_${tag}`, {
     sz: 'size_t', ref_ctr_offset: 'size_t', bpf_cookie: 'uint64_t', retprobe: 'bool', func_name: 'const char *',
@@ -175,16 +176,17 @@ export function libbpf(): Native {
     btf__name_by_offset: f('const char *btf__name_by_offset(void *btf, uint32_t off)'),
     btf__resolve_type: f('int btf__resolve_type(void *btf, uint32_t id)'),
     btf__resolve_size: f('int64_t btf__resolve_size(void *btf, uint32_t id)'),
-    ring_buffer__new: f('void *ring_buffer__new(int fd, void *cb, void *ctx, void *opts)'),
-    ring_buffer__consume: f('int ring_buffer__consume(void *rb)'),
-    ring_buffer__epoll_fd: f('int ring_buffer__epoll_fd(void *rb)'),
-    ring_buffer__free: f('void ring_buffer__free(void *rb)'),
+    bpf_obj_get_info_by_fd: f('int bpf_obj_get_info_by_fd(int fd, void *info, _Inout_ uint32_t *len)'),
     vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t n, void *fmt, void *ap)'),
     syscall: libc.func('long syscall(long nr, ...)'),
     close: libc.func('int close(int fd)'),
     mount: libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, void *data)'),
+    mmap: libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long offset)'),
+    munmap: libc.func('int munmap(void *addr, size_t len)'),
+    getpagesize: libc.func('int getpagesize()'),
+    epoll_create1: libc.func('int epoll_create1(int flags)'),
+    epoll_ctl: libc.func('int epoll_ctl(int epfd, int op, int fd, void *event)'),
     PrintFn,
-    SampleFn,
     sizes: {
       uprobeOpts: koffi.sizeof(UprobeOptsT),
       usdtOpts: koffi.sizeof(UsdtOptsT),

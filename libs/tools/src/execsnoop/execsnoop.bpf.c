@@ -143,6 +143,7 @@ static __always_inline int on_exit(long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct event *e;
+	__u64 args_size;
 
 	e = bpf_map_lookup_elem(&execs, &tid);
 	if (!e)
@@ -166,8 +167,14 @@ static __always_inline int on_exit(long ret)
 	/* After a successful exec, comm is already the new program's. */
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 
-	/* The event lives in the hash map already, so copy it out rather than reserve + build. */
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+	/*
+	 * The event lives in the hash map already, so copy it out rather than reserve + build, and only the
+	 * used part of args (libbpf-tools' EVENT_SIZE): a typical record is a few hundred bytes, not 8 KB.
+	 */
+	args_size = e->args_size;
+	if (args_size > FULL_MAX_ARGS_ARR)
+		args_size = FULL_MAX_ARGS_ARR;
+	if (bpf_ringbuf_output(&events, e, EVENT_BASE_SIZE + args_size, 0))
 		count_dropped();
 cleanup:
 	bpf_map_delete_elem(&execs, &tid);

@@ -22,4 +22,7 @@ struct event {
 	char args[FULL_MAX_ARGS_ARR];
 };
 
+/* A record is the fixed part plus args_size bytes of args (args is last). */
+#define EVENT_BASE_SIZE __builtin_offsetof(struct event, args)
+
 #endif

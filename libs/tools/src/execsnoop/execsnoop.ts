@@ -3,8 +3,8 @@ import type { EventsResult } from '../../../contracts/src/index.js';
 import type { ToolRunner } from '../definition.js';
 import { EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND, type ExecsnoopParams } from './execsnoop.schema.js';
 
-/** Mirrors `struct event` of execsnoop.h. */
-export const ExecEvent = defineStruct({
+/** Mirrors `struct event` of execsnoop.h up to `args` (its last field): the fixed part of a record. */
+export const ExecEventHead = defineStruct({
   ts: u64,
   pid: u32,
   ppid: u32,
@@ -14,8 +14,23 @@ export const ExecEvent = defineStruct({
   args_size: u32,
   comm: char(16),
   filename: char(256),
-  args: bytes(60 * 128),
 });
+/** Mirrors the whole `struct event` of execsnoop.h (`args` is char[60 * 128]). */
+export const ExecEvent = defineStruct({ ...ExecEventHead.fields, args: bytes(60 * 128) });
+/** EVENT_BASE_SIZE: a record is this fixed part plus `args_size` bytes of NUL-separated argv. */
+const ARGS_OFFSET = ExecEvent.offsets.args;
+
+/**
+ * Decodes one ring-buffer record (the BPF side sends only the used part of `args`). Reads the record
+ * in place and returns only strings and numbers, so it is safe on a view that dies after the callback.
+ */
+export function decodeExecEvent(buf: Buffer) {
+  const e = ExecEventHead.decode(buf);
+  const end = Math.min(buf.length, ARGS_OFFSET + e.args_size);
+  const args = splitCStrings(buf.subarray(ARGS_OFFSET, end), e.args_count);
+  if (e.args_count > args.length) args.push('...');
+  return { ...e, args };
+}
 
 const NAME_MAX_LEN = 32;
 
@@ -67,9 +82,7 @@ export const runExecsnoop: ToolRunner<ExecsnoopParams> = async (ctx) => {
     const rows: Record<string, unknown>[] = [];
     const rb = stack.use(
       RingBuffer.open(obj.map('events'), (buf) => {
-        const e = ExecEvent.decode(buf);
-        const args = splitCStrings(e.args.subarray(0, e.args_size), e.args_count);
-        if (e.args_count > args.length) args.push('...');
+        const e = decodeExecEvent(buf);
         rows.push({
           ts: new Date(Number((e.ts + monoToWall) / 1_000_000n)).toISOString(),
           pid: e.pid,
@@ -77,7 +90,7 @@ export const runExecsnoop: ToolRunner<ExecsnoopParams> = async (ctx) => {
           uid: e.uid,
           comm: e.comm,
           filename: e.filename,
-          args,
+          args: e.args,
           ret: e.retval,
         });
       }),
