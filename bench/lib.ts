@@ -106,8 +106,34 @@ export function rssMb(pid: number): number {
 
 /** Proportional set size in MB (smaps_rollup): shared pages split between the processes mapping them. */
 export function pssMb(pid: number): number {
-  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  return memMb(pid).pss;
+}
+
+export interface Mem {
+  /** VmRSS: every resident page mapped, shared ones included (the node binary, LLVM's libraries). */
+  rss: number;
+  /** Proportional set size: shared pages divided among the processes that map them. */
+  pss: number;
+  /** Unique set size = Private_Clean + Private_Dirty: what the host gets back when the process exits. */
+  uss: number;
+  /** Anonymous resident memory (heaps, stacks, JIT code): RssAnon of /proc/PID/status. */
+  anon: number;
+}
+
+/** RSS, PSS, USS and RssAnon of a process in MB, from /proc/PID/smaps_rollup and /proc/PID/status. */
+export function memMb(pid: number): Mem {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (text: string, key: string) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  return {
+    rss: kb(status, 'VmRSS'),
+    pss: kb(rollup, 'Pss'),
+    uss: kb(rollup, 'Private_Clean') + kb(rollup, 'Private_Dirty'),
+    anon: kb(status, 'RssAnon'),
+  };
 }
 
 export function freePort(): Promise<number> {
