@@ -118,9 +118,9 @@ async function benchAttach(): Promise<string> {
   const warm = median(f.runnerWarm);
   const rows: (string | number)[][] = [
     ['**bpfleet** runner → onAttached, agent warm (steady state)', fmt(warm), '1.00×'],
-    ['  ↳ open (bpf_object__open_file)', fmt(median(f.open), 2), ''],
+    ['  ↳ open (bpf_object__open_file, minimized BTF from the cache)', fmt(median(f.open), 2), ''],
     ['  ↳ setRodata + load (BTF, CO-RE, maps, verifier)', fmt(median(f.load), 2), ''],
-    ['  ↳ attach (3 tp_btf links)', fmt(median(f.attach), 2), ''],
+    ['  ↳ attach (3 raw_tp links)', fmt(median(f.attach), 2), ''],
     ['**bpfleet** runner → onAttached, first run in the process (libbpf dlopen, koffi)', fmt(median(f.runnerCold)), ratio(median(f.runnerCold), warm)],
     ['**bpfleet** from exec of a fresh `node` process', fmt(median(f.fromExec.bpfleet)), ratio(median(f.fromExec.bpfleet), warm)],
     ['libbpf-tools `runqlat` from exec', fmt(median(f.fromExec['libbpf-tools'])), ratio(median(f.fromExec['libbpf-tools']), warm)],

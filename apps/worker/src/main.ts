@@ -43,6 +43,26 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   // SIGINT/SIGTERM abort the runs in progress, release their BPF objects and close the queue.
   app.enableShutdownHooks();
+  setImmediate(() => void prewarmMinimizedBtf());
+}
+
+/**
+ * Makes (or finds in the on-disk cache) the minimized BTF of every catalog tool's BPF object now, once per
+ * agent boot, so no run pays the ~25 ms of `bpftool gen min_core_btf` after a kernel or tool update
+ * (libs/bpf min-btf.ts; runs fall back to the normal load path when it cannot be made).
+ */
+async function prewarmMinimizedBtf(): Promise<void> {
+  const [{ TOOL_CATALOG }, { bpfObjectPath, minimizedBtf }] = await Promise.all([
+    import('../../../libs/tools/src/catalog.js'),
+    import('../../../libs/bpf/src/index.js'),
+  ]);
+  for (const name of TOOL_CATALOG.keys()) {
+    try {
+      minimizedBtf(bpfObjectPath(name));
+    } catch {
+      /* a tool without a compiled object (e.g. bpftrace-based) */
+    }
+  }
 }
 
 void main();

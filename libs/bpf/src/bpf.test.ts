@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BpfError, BpfObject, bpfObjectPath, char, defineStruct, numPossibleCpus, u32, u64 } from './index.js';
+import { BpfError, BpfObject, bpfObjectPath, char, defineStruct, minimizedBtf, numPossibleCpus, u32, u64 } from './index.js';
 import { describeKernel } from '../test-support/kernel.js';
 
 const REJECTED_C = `
@@ -112,6 +112,23 @@ describeKernel('libs/bpf on the real kernel', () => {
     const value = rodata.lookup(Buffer.alloc(4))!;
     expect(value.readUInt32LE(vars.get('targ_pid')!.offset)).toBe(42);
     expect(value.toString('utf8', vars.get('targ_comm')!.offset, vars.get('targ_comm')!.offset + 3)).toBe('abc');
+  });
+
+  it('minimized BTF: made once per kernel and object, cached, loads; without bpftool the normal path', () => {
+    const env = { ...process.env, BPFLEET_BTF_CACHE_DIR: join(dir, 'btf') };
+    const obj = join(dir, 'runqlat-copy.bpf.o');
+    copyFileSync(bpfObjectPath('runqlat'), obj);
+    const btf = minimizedBtf(obj, env);
+    expect(btf).toMatch(new RegExp(`^${join(dir, 'btf')}/[0-9a-f]{32}\\.btf$`));
+    expect(statSync(btf!).size).toBeLessThan(64 * 1024); // vmlinux BTF is megabytes
+    expect(minimizedBtf(obj, env)).toBe(btf);
+    using o = BpfObject.open(obj, { minimizedBtf: true });
+    o.load();
+    for (const link of o.attachAll()) link.close();
+
+    const other = join(dir, 'syscount-copy.bpf.o');
+    copyFileSync(bpfObjectPath('syscount'), other);
+    expect(minimizedBtf(other, { ...env, BPFTOOL: join(dir, 'no-such-bpftool') })).toBeUndefined();
   });
 
   it('map lookup / update / delete / iterate, and per-CPU values', () => {

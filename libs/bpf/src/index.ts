@@ -17,6 +17,7 @@ export { ensureTracefs, kprobesAvailable, pmuExists, tracefsRoot, uprobesAvailab
 export { RingBuffer } from './ring-buffer.js';
 export { type SectionVar, type VarShape } from './btf.js';
 export { bpfObjectPath } from './object-path.js';
+export { btfCacheDir, minimizedBtf } from './min-btf.js';
 export { sleepOrAbort } from './wait.js';
 export { cgroupId } from './cgroup.js';
 export { probeCapabilities, probeCapabilityReport } from './capabilities.js';

@@ -12,7 +12,7 @@ export type Ptr = bigint;
 export interface Native {
   libbpf_set_print(fn: Ptr | null): Ptr;
   libbpf_num_possible_cpus(): number;
-  bpf_object__open_file(path: string, opts: null): Ptr;
+  bpf_object__open_file(path: string, opts: OpenOpts | null): Ptr;
   bpf_object__load(obj: Ptr): number;
   bpf_object__close(obj: Ptr): void;
   bpf_object__btf(obj: Ptr): Ptr;
@@ -69,9 +69,14 @@ export interface Native {
   /** koffi prototype of libbpf_print_fn_t (va_list is a pointer on x86-64 / arm64 SysV). */
   PrintFn: TypeObject;
   /** sizeof of the libbpf opts structs, for their `sz` field. */
-  sizes: { uprobeOpts: number; usdtOpts: number; kprobeOpts: number; batchOpts: number };
+  sizes: { openOpts: number; uprobeOpts: number; usdtOpts: number; kprobeOpts: number; batchOpts: number };
 }
 
+/** struct bpf_object_open_opts (libbpf 1.1); only the fields bpfleet sets. */
+export interface OpenOpts {
+  sz: number;
+  btf_custom_path: string | null;
+}
 /** struct bpf_uprobe_opts (libbpf 1.1: func_name is its last field). */
 export interface UprobeOpts {
   sz: number;
@@ -114,6 +119,11 @@ export function libbpf(): Native {
   const tag = `${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2)}`;
   const PrintFn = koffi.proto(`int bpfleet_print_fn_${tag}(int level, void *fmt, void *ap)`);
   // libbpf's opts structs, passed by pointer; koffi marshals the object (and its C string) for the call.
+  const OpenOptsT = koffi.struct(`bpfleet_open_opts_${tag}`, {
+    sz: 'size_t', object_name: 'const char *', relaxed_maps: 'bool', pin_root_path: 'const char *',
+    attach_prog_fd_removed: 'uint32_t', kconfig: 'const char *', btf_custom_path: 'const char *',
+    kernel_log_buf: 'void *', kernel_log_size: 'size_t', kernel_log_level: 'uint32_t',
+  });
   const UprobeOptsT = koffi.struct(`bpfleet_uprobe_opts_${tag}`, {
     sz: 'size_t', ref_ctr_offset: 'size_t', bpf_cookie: 'uint64_t', retprobe: 'bool', func_name: 'const char *',
   });
@@ -125,7 +135,7 @@ export function libbpf(): Native {
   native = {
     libbpf_set_print: f('void *libbpf_set_print(void *fn)'),
     libbpf_num_possible_cpus: f('int libbpf_num_possible_cpus()'),
-    bpf_object__open_file: f('void *bpf_object__open_file(const char *path, void *opts)'),
+    bpf_object__open_file: f(`void *bpf_object__open_file(const char *path, const bpfleet_open_opts_${tag} *opts)`),
     bpf_object__load: f('int bpf_object__load(void *obj)'),
     bpf_object__close: f('void bpf_object__close(void *obj)'),
     bpf_object__btf: f('void *bpf_object__btf(void *obj)'),
@@ -188,6 +198,7 @@ export function libbpf(): Native {
     epoll_ctl: libc.func('int epoll_ctl(int epfd, int op, int fd, void *event)'),
     PrintFn,
     sizes: {
+      openOpts: koffi.sizeof(OpenOptsT),
       uprobeOpts: koffi.sizeof(UprobeOptsT),
       usdtOpts: koffi.sizeof(UsdtOptsT),
       kprobeOpts: koffi.sizeof(KprobeOptsT),

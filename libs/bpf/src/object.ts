@@ -4,6 +4,7 @@ import type { BpfLink } from './link.js';
 import { withLibbpfLog } from './log.js';
 import { type Ptr, koffi, libbpf } from './libbpf.js';
 import { BpfMap } from './map.js';
+import { minimizedBtf } from './min-btf.js';
 import { BpfProgram } from './program.js';
 
 /** A value for a `const volatile` global: integers (number/bigint/boolean), strings for char arrays, raw bytes. */
@@ -30,14 +31,29 @@ export class BpfObject implements Disposable {
     this.#ptr = ptr;
   }
 
-  /** Opens (parses, does not load) an object file. Throws BpfError('bpf_object__open_file') with errno. */
-  static open(path: string): BpfObject {
+  /**
+   * Opens (parses, does not load) an object file. Throws BpfError('bpf_object__open_file') with errno.
+   * `minimizedBtf: true` relocates CO-RE against a per-object minimized copy of the kernel's BTF (see
+   * {@link minimizedBtf}: made once per kernel and object, cached on disk) instead of making libbpf read
+   * and parse all of vmlinux BTF at load; when it cannot be made (no bpftool) the object opens normally.
+   */
+  static open(path: string, options: { minimizedBtf?: boolean } = {}): BpfObject {
+    const lib = libbpf();
+    const custom = options.minimizedBtf ? minimizedBtf(path) : undefined;
     const { value, log } = withLibbpfLog(() => {
-      const p = libbpf().bpf_object__open_file(path, null);
+      const p = lib.bpf_object__open_file(path, custom ? { sz: lib.sizes.openOpts, btf_custom_path: custom } : null);
       return p ? p : -koffi.errno();
     });
     if (typeof value === 'number') throw new BpfError('bpf_object__open_file', -value, path, log);
-    return new BpfObject(value, path);
+    const obj = new BpfObject(value, path);
+    obj.#btfCustomPath = custom;
+    return obj;
+  }
+
+  #btfCustomPath: string | undefined;
+  /** The minimized BTF this object relocates against, if it was opened with one. */
+  get btfCustomPath(): string | undefined {
+    return this.#btfCustomPath;
   }
 
   get loaded(): boolean {

@@ -73,7 +73,7 @@ export const runExecsnoop: ToolRunner<ExecsnoopParams> = async (ctx) => {
   const start = performance.now();
   const stack = new DisposableStack();
   try {
-    const obj = stack.use(BpfObject.open(bpfObjectPath('execsnoop')));
+    const obj = stack.use(BpfObject.open(bpfObjectPath('execsnoop'), { minimizedBtf: true }));
     obj.setRodata(execsnoopConfig(ctx.params));
     obj.load();
 

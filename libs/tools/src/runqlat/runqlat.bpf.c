@@ -4,7 +4,11 @@
  * log-linear histogram built in the kernel. Same events as libbpf-tools runqlat: a task becomes
  * runnable at sched_wakeup / sched_wakeup_new, or when it is preempted while still TASK_RUNNING
  * (sched_switch, prev); it stops waiting when it is switched in (sched_switch, next).
- * BTF tracepoints (tp_btf): typed arguments, no tracefs needed, cheaper than perf-event tracepoints.
+ * Raw tracepoints (raw_tp), not BTF tracepoints (tp_btf): a tp_btf program needs the vmlinux BTF id of its
+ * target, so libbpf 1.1 reads and parses the whole 5.5 MB vmlinux BTF on every load (~14 ms); a raw_tp
+ * program with CO-RE relocated against a minimized BTF (BpfObject.open's minimizedBtf) loads in ~2 ms.
+ * The price is reading task fields with BPF_CORE_READ (bpf_probe_read_kernel) instead of direct loads:
+ * ~40-70 ns more per event (docs/PERFORMANCE.md). No tracefs needed either way.
  *
  * Filters apply to the task that waits (not to whichever task is current when it is woken, which is
  * what libbpf-tools' cgroup filter looks at), and are checked at enqueue time, so the start map only
@@ -72,7 +76,7 @@ struct task_struct___old {
 static __always_inline long task_state(struct task_struct *t)
 {
 	if (bpf_core_field_exists(t->__state))
-		return t->__state; /* tp_btf: a direct (BTF-checked) load, no helper call */
+		return BPF_CORE_READ(t, __state);
 	return BPF_CORE_READ((struct task_struct___old *)t, state);
 }
 
@@ -81,9 +85,9 @@ static __always_inline bool task_passes(struct task_struct *t)
 	char comm[TASK_COMM_LEN];
 	int i;
 
-	if (targ_tgid && targ_tgid != t->tgid)
+	if (targ_tgid && targ_tgid != BPF_CORE_READ(t, tgid))
 		return false;
-	if (targ_tid && targ_tid != t->pid)
+	if (targ_tid && targ_tid != BPF_CORE_READ(t, pid))
 		return false;
 	if (filter_cg && targ_cgid != BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id))
 		return false;
@@ -101,7 +105,7 @@ static __always_inline bool task_passes(struct task_struct *t)
 
 static __always_inline void enqueue(struct task_struct *t)
 {
-	__u32 tid = t->pid;
+	__u32 tid = BPF_CORE_READ(t, pid);
 	__u64 ts;
 
 	if (!tid || !task_passes(t)) /* tid 0: the idle task never waits */
@@ -129,7 +133,7 @@ static __always_inline void record(struct task_struct *next, __u64 delta_ns)
 	}
 	if (!per_pid && !per_cpu)
 		return;
-	key = per_pid ? next->tgid : bpf_get_smp_processor_id();
+	key = per_pid ? BPF_CORE_READ(next, tgid) : bpf_get_smp_processor_id();
 	k = bpf_map_lookup_elem(&keyed, &key);
 	if (!k) {
 		bpf_map_update_elem(&keyed, &key, &zero_keyed, BPF_NOEXIST);
@@ -144,21 +148,21 @@ static __always_inline void record(struct task_struct *next, __u64 delta_ns)
 	loglinear_hist_increment(&k->hist, v);
 }
 
-SEC("tp_btf/sched_wakeup")
+SEC("raw_tp/sched_wakeup")
 int BPF_PROG(runqlat_wakeup, struct task_struct *p)
 {
 	enqueue(p);
 	return 0;
 }
 
-SEC("tp_btf/sched_wakeup_new")
+SEC("raw_tp/sched_wakeup_new")
 int BPF_PROG(runqlat_wakeup_new, struct task_struct *p)
 {
 	enqueue(p);
 	return 0;
 }
 
-SEC("tp_btf/sched_switch")
+SEC("raw_tp/sched_switch")
 int BPF_PROG(runqlat_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	__u32 tid;
@@ -169,7 +173,7 @@ int BPF_PROG(runqlat_switch, bool preempt, struct task_struct *prev, struct task
 	if (task_state(prev) == TASK_RUNNING)
 		enqueue(prev);
 
-	tid = next->pid;
+	tid = BPF_CORE_READ(next, pid);
 	tsp = bpf_map_lookup_elem(&start, &tid);
 	if (!tsp)
 		return 0; /* filtered out, or runnable since before the probes were attached */

@@ -21,7 +21,7 @@ export const runqlat: ToolDefinition = {
   description:
     'Run-queue (scheduler) latency: how long runnable tasks wait for a CPU, as a log-linear histogram built in the kernel; optionally per process or per CPU.',
   resultKind: 'histogram',
-  requires: ['btfTracepoint'],
+  requires: ['btf', 'rawTracepoint'],
   paramsSchema: {
     type: 'object',
     additionalProperties: false,

@@ -83,7 +83,7 @@ export const runRunqlat: ToolRunner<RunqlatParams> = async (ctx) => {
   const by = ctx.params.perPid ? 'pid' : ctx.params.perCpu ? 'cpu' : undefined;
   const stack = new DisposableStack();
   try {
-    const obj = stack.use(BpfObject.open(bpfObjectPath('runqlat')));
+    const obj = stack.use(BpfObject.open(bpfObjectPath('runqlat'), { minimizedBtf: true }));
     obj.setRodata(runqlatConfig(ctx.params));
     obj.load();
     const opened = performance.now();
