@@ -119,7 +119,7 @@ async function benchAttach(): Promise<string> {
   const rows: (string | number)[][] = [
     ['**bpfleet** runner → onAttached, agent warm (steady state)', fmt(warm), '1.00×'],
     ['  ↳ open (bpf_object__open_file, minimized BTF from the cache)', fmt(median(f.open), 2), ''],
-    ['  ↳ setRodata + load (BTF, CO-RE, maps, verifier)', fmt(median(f.load), 2), ''],
+    ['  ↳ setRodata + load (CO-RE, maps, verifier)', fmt(median(f.load), 2), ''],
     ['  ↳ attach (3 raw_tp links)', fmt(median(f.attach), 2), ''],
     ['**bpfleet** runner → onAttached, first run in the process (libbpf dlopen, koffi)', fmt(median(f.runnerCold)), ratio(median(f.runnerCold), warm)],
     ['**bpfleet** from exec of a fresh `node` process', fmt(median(f.fromExec.bpfleet)), ratio(median(f.fromExec.bpfleet), warm)],
@@ -131,7 +131,7 @@ async function benchAttach(): Promise<string> {
   return [
     '## 1. Attach latency (runqlat-equivalent programs)',
     '',
-    `Median of ${RUNS} runs (bpfleet in-process: ${RUNS} × 3 warm runs). Ratio = time / bpfleet warm.`,
+    `Median of ${RUNS} runs (bpfleet in-process: ${RUNS} × 3 warm runs, 100 ms apart — see runqlat-helper.ts). Ratio = time / bpfleet warm.`,
     '',
     table(['what', 'median ms', 'ratio'], rows),
     '',
