@@ -9,8 +9,9 @@ COPY . .
 # CO-RE: vmlinux.h comes from the build machine's BTF; libbpf relocates the objects to each host's kernel.
 RUN npx tsc -p tsconfig.build.json && bash scripts/build-bpf.sh && npm prune --omit=dev
 
+# bpftool: the agent makes a minimized BTF per tool at boot (fast loads); llvm: llvm-symbolizer.
 FROM node:24-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libbpf1 llvm bpftrace \
+RUN apt-get update && apt-get install -y --no-install-recommends libbpf1 llvm bpftool bpftrace \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/package.json ./
