@@ -1,7 +1,8 @@
-import { BpfObject, bpfObjectPath, cgroupId, char, defineStruct, sleepOrAbort, u64, type BpfMap } from '../../../bpf/src/index.js';
+import { BpfObject, bpfObjectPath, cgroupId, char, defineStruct, u64, type BpfMap } from '../../../bpf/src/index.js';
 import { LOGLINEAR_SLOTS, summarize } from '../../../bpf/src/histogram/loglinear.js';
 import type { HistogramGroup, HistogramResult } from '../../../contracts/src/index.js';
 import type { ToolRunner } from '../definition.js';
+import { traceWindow } from '../trace-window.js';
 import type { RunqlatParams, RunqlatUnit } from './runqlat.schema.js';
 
 /** Mirrors `struct runqlat_totals` of runqlat.h. */
@@ -89,14 +90,7 @@ export const runRunqlat: ToolRunner<RunqlatParams> = async (ctx) => {
     const opened = performance.now();
     if (ctx.signal.aborted) return { result: summarize([], unit), stats: {} };
 
-    const links = obj.attachAll();
-    for (const link of links) stack.use(link);
-    const attached = performance.now();
-    ctx.onAttached();
-    await sleepOrAbort(ctx.durationMs, ctx.signal);
-    // Detach before reading, so the histogram is a consistent snapshot of the traced window.
-    for (const link of links) link.close();
-    const tracedMs = performance.now() - attached;
+    const { attachedAt: attached, tracedMs } = await traceWindow(obj, stack, ctx);
 
     const result: RunqlatResult = readTotal(obj, unit);
     if (by) {

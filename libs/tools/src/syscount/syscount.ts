@@ -1,6 +1,7 @@
-import { BpfObject, bpfObjectPath, cgroupId, char, defineStruct, sleepOrAbort, u32, u64 } from '../../../bpf/src/index.js';
+import { BpfObject, bpfObjectPath, cgroupId, char, defineStruct, u32, u64 } from '../../../bpf/src/index.js';
 import type { CountsResult } from '../../../contracts/src/index.js';
 import type { ToolRunner } from '../definition.js';
+import { traceWindow } from '../trace-window.js';
 import { syscallName } from './syscall-names.js';
 import type { SyscountKey, SyscountParams } from './syscount.schema.js';
 
@@ -38,20 +39,13 @@ export const runSyscount: ToolRunner<SyscountParams> = async (ctx) => {
   const by: SyscountKey[] = ctx.params.by ?? ['syscall'];
   const stack = new DisposableStack();
   try {
-    const obj = stack.use(BpfObject.open(bpfObjectPath('syscount')));
+    const obj = stack.use(BpfObject.open(bpfObjectPath('syscount'), { minimizedBtf: true }));
     obj.setRodata(syscountConfig(ctx.params));
     obj.load();
     const empty: CountsResult = { kind: 'counts', keys: by, rows: [], total: 0 };
     if (ctx.signal.aborted) return { result: empty, stats: {} };
 
-    const links = obj.attachAll();
-    for (const link of links) stack.use(link);
-    const attached = performance.now();
-    ctx.onAttached();
-    await sleepOrAbort(ctx.durationMs, ctx.signal);
-    // Detach before reading, so the counts are a consistent snapshot of the traced window.
-    for (const link of links) link.close();
-    const tracedMs = performance.now() - attached;
+    const { attachedAt: attached, tracedMs } = await traceWindow(obj, stack, ctx);
 
     const rows: Record<string, unknown>[] = [];
     let total = 0;
