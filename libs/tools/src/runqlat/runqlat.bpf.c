@@ -19,6 +19,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "loglinear.bpf.h"
+#include "filters.bpf.h"
 #include "maps.bpf.h"
 #include "runqlat.h"
 
@@ -83,7 +84,6 @@ static __always_inline long task_state(struct task_struct *t)
 static __always_inline bool task_passes(struct task_struct *t)
 {
 	char comm[TASK_COMM_LEN];
-	int i;
 
 	if (targ_tgid && targ_tgid != BPF_CORE_READ(t, tgid))
 		return false;
@@ -93,12 +93,8 @@ static __always_inline bool task_passes(struct task_struct *t)
 		return false;
 	if (filter_comm) {
 		BPF_CORE_READ_STR_INTO(&comm, t, comm);
-		for (i = 0; i < TASK_COMM_LEN; i++) {
-			if (comm[i] != targ_comm[i])
-				return false;
-			if (!comm[i])
-				break;
-		}
+		if (!comm_equals(comm, targ_comm))
+			return false;
 	}
 	return true;
 }

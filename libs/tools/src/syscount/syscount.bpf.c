@@ -8,6 +8,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "filters.bpf.h"
 #include "maps.bpf.h"
 #include "syscount.h"
 
@@ -46,7 +47,6 @@ BPFLEET_DROPPED_COUNTER
 static __always_inline bool task_passes(__u64 id)
 {
 	char comm[TASK_COMM_LEN];
-	int i;
 
 	if (targ_pid && targ_pid != id >> 32)
 		return false;
@@ -58,12 +58,8 @@ static __always_inline bool task_passes(__u64 id)
 		return false;
 	if (filter_comm) {
 		bpf_get_current_comm(comm, sizeof(comm));
-		for (i = 0; i < TASK_COMM_LEN; i++) {
-			if (comm[i] != targ_comm[i])
-				return false;
-			if (!comm[i])
-				break;
-		}
+		if (!comm_equals(comm, targ_comm))
+			return false;
 	}
 	return true;
 }
