@@ -7,7 +7,7 @@
  *                                                process start>" when its probes are attached
  */
 import { BpfObject, bpfObjectPath } from '../libs/bpf/src/index.js';
-import { runqlatConfig, runRunqlat } from '../libs/tools/src/runqlat/runqlat.js';
+import runqlat, { runqlatConfig } from '../libs/tools/src/runqlat/runqlat.js';
 
 const mode = process.argv[2];
 
@@ -26,8 +26,8 @@ if (mode === 'attach') {
     const ac = new AbortController();
     let attachedAt = 0;
     const t0 = performance.now();
-    await runRunqlat({
-      params: { unit: 'us' },
+    await runqlat.run({
+      params: { unit: 'us', perPid: false, perCpu: false },
       durationMs: 0,
       signal: ac.signal,
       onAttached: () => {
@@ -40,7 +40,7 @@ if (mode === 'attach') {
     const s0 = performance.now();
     const obj = BpfObject.open(bpfObjectPath('runqlat'), { minimizedBtf: true });
     const s1 = performance.now();
-    obj.setRodata(runqlatConfig({ unit: 'us' }));
+    obj.setRodata(runqlatConfig({ unit: 'us', perPid: false, perCpu: false }));
     obj.load();
     const s2 = performance.now();
     const links = obj.attachAll();
@@ -54,8 +54,8 @@ if (mode === 'attach') {
   const ac = new AbortController();
   process.on('SIGTERM', () => ac.abort());
   process.on('SIGINT', () => ac.abort());
-  const out = await runRunqlat({
-    params: { unit: 'us' },
+  const out = await runqlat.run({
+    params: { unit: 'us', perPid: false, perCpu: false },
     durationMs: 3_600_000,
     signal: ac.signal,
     onAttached: () => console.log(`attached ${performance.now().toFixed(1)}`),

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startAgent, type AgentProcess } from '../support/agent-process.js';
 import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
-import { skipWithoutBpf } from '../support/kernel.js';
+import { describeKernel } from '../support/kernel.js';
 import { getppidWorkload } from '../support/workload.js';
 
 /** syscount's programs, as `bpftool prog show` names them (SEC functions in syscount.bpf.c). */
@@ -28,7 +28,7 @@ const leftOf = (ours: Program[]): number[] => {
  * through Redis to stop; the run ends `cancelled` within seconds, keeps what it saw, and leaves no
  * program behind in the kernel.
  */
-describe.skipIf(skipWithoutBpf())('cancelling a job end to end', () => {
+describeKernel('cancelling a job end to end', () => {
   let env: TestEnv;
   let api: RunningApi;
   let agent: AgentProcess;

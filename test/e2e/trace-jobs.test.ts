@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startAgent, type AgentProcess } from '../support/agent-process.js';
 import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
-import { skipWithoutBpf } from '../support/kernel.js';
+import { describeKernel } from '../support/kernel.js';
 import { execTimes, getppidWorkload, uniqueBinary } from '../support/workload.js';
 
 /**
  * The whole path on real parts: REST call → Postgres → BullMQ on Redis → a real agent process →
  * real BPF programs in this kernel → trace-results → Postgres → REST read. Ground truth throughout.
  */
-describe.skipIf(skipWithoutBpf())('tracing jobs end to end', () => {
+describeKernel('tracing jobs end to end', () => {
   let env: TestEnv;
   let api: RunningApi;
   const agents: AgentProcess[] = [];

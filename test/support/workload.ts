@@ -41,3 +41,29 @@ export function getppidWorkload(calls: number) {
     kill: () => child.kill('SIGKILL'),
   };
 }
+
+/** A workload started blocked on stdin: its pid is known (to filter on) before it does anything countable. */
+export interface GatedWorkload {
+  pid: number;
+  /** Lets it start (it waits for one byte on stdin). */
+  go(): void;
+  /** Its exit code (or null when killed by a signal). */
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+/**
+ * Starts `file args…` waiting for one byte on stdin (every fixture workload does); with `cpu` it is pinned
+ * there by taskset (which execs it in place: same pid).
+ */
+export function startGated(file: string, args: string[], options: { cpu?: number } = {}): GatedWorkload {
+  const [cmd, argv] = options.cpu === undefined ? [file, args] : ['taskset', ['-c', String(options.cpu), file, ...args]];
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    pid: child.pid!,
+    go: () => child.stdin!.end('x'),
+    exited,
+    kill: () => child.kill('SIGKILL'),
+  };
+}

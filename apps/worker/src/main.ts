@@ -52,15 +52,17 @@ async function main(): Promise<void> {
  * (libs/bpf min-btf.ts; runs fall back to the normal load path when it cannot be made).
  */
 async function prewarmMinimizedBtf(): Promise<void> {
-  const [{ TOOL_CATALOG }, { bpfObjectPath, minimizedBtf }] = await Promise.all([
+  const [{ TOOL_CATALOG }, { loadTool }, { bpfObjectPath, minimizedBtf }] = await Promise.all([
     import('../../../libs/tools/src/catalog.js'),
+    import('../../../libs/tools/src/runners.js'),
     import('../../../libs/bpf/src/index.js'),
   ]);
   for (const name of TOOL_CATALOG.keys()) {
     try {
-      minimizedBtf(bpfObjectPath(name));
+      const tool = await loadTool(name)!;
+      minimizedBtf(bpfObjectPath(tool.objectName));
     } catch {
-      /* a tool without a compiled object (e.g. bpftrace-based) */
+      /* not built, or no bpftool: runs fall back to the normal load path */
     }
   }
 }

@@ -34,13 +34,13 @@ describe(TraceService.name, () => {
       return { result: countsResult, stats: { attachMs: 3 } };
     });
     host = { kernel: '6.18.0', capabilities: { ...allCapabilities } };
-    const reports = { send: vi.fn(async (message: RunMessage) => void sent.push(message)) };
-    const runners = { get: vi.fn((name: string) => (name === 'syscount' ? runner : undefined)) };
+    const reports: Pick<RunReportRepository, 'send'> = { send: vi.fn(async (message: RunMessage) => void sent.push(message)) };
+    const runners: Pick<ToolRunnerRepository, 'get'> = { get: vi.fn(async (name: string) => (name === 'syscount' ? runner : undefined)) };
     sut = new TraceService(
       { hostName: 'h1' } as WorkerConfig,
       host as CapabilityRepository,
-      runners as unknown as ToolRunnerRepository,
-      reports as unknown as RunReportRepository,
+      runners as ToolRunnerRepository,
+      reports as RunReportRepository,
     );
   });
 

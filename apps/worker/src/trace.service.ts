@@ -41,7 +41,7 @@ export class TraceService {
         await this.reports.send(this.abortedMessage(runId, signal));
         return;
       }
-      const runner = this.prepare(payload);
+      const runner = await this.prepare(payload);
       const output = await runner({
         params: payload.params,
         durationMs: payload.durationSec * 1000,
@@ -83,20 +83,20 @@ export class TraceService {
   }
 
   /** Rechecks what the API checked: the agent must not trust its queue blindly. */
-  private prepare(payload: TraceJobPayload) {
+  private async prepare(payload: TraceJobPayload) {
     const tool = TOOL_CATALOG.get(payload.tool);
     if (!tool) throw new UnrecoverableError(`unknown tool "${payload.tool}"`);
     const errors = validateParams(tool, payload.params);
     if (errors.length) {
       throw new UnrecoverableError(`invalid params: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     }
-    const missing = tool.requires.filter((capability) => !this.host.capabilities[capability]);
+    const missing = tool.requires(payload.params).filter((capability) => !this.host.capabilities[capability]);
     if (missing.length) {
       throw new UnrecoverableError(
         `host ${this.config.hostName} lacks ${missing.join(', ')}, which ${tool.name} needs`,
       );
     }
-    const runner = this.runners.get(tool.name);
+    const runner = await this.runners.get(tool.name);
     if (!runner) throw new UnrecoverableError(`this agent has no runner for ${tool.name}`);
     return runner;
   }

@@ -2,6 +2,10 @@
 #ifndef BPFLEET_FILTERS_BPF_H
 #define BPFLEET_FILTERS_BPF_H
 
+#ifndef TASK_COMM_LEN
+#define TASK_COMM_LEN 16
+#endif
+
 /*
  * Exact comm match against a `const volatile` target (comm filters are exact, as in BCC's
  * libbpf-tools); bounded by TASK_COMM_LEN so the verifier sees the loop end.

@@ -107,4 +107,64 @@ static __always_inline void loglinear_hist_increment(struct loglinear_hist *h, _
 			loglinear_hist_increment(__ll_h, (v));            \
 	})
 
+/*
+ * Exact side statistics of a histogram, per CPU (user space folds the CPUs), in the raw measured unit
+ * (e.g. ns) before it is divided into the histogram's unit: count, sum, min and max stay exact.
+ */
+struct loglinear_totals {
+	__u64 count;
+	__u64 sum;
+	__u64 min;
+	__u64 max;
+};
+
+#define LOGLINEAR_TOTALS_MAP(name)                               \
+	struct {                                                 \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);         \
+		__uint(max_entries, 1);                          \
+		__type(key, __u32);                              \
+		__type(value, struct loglinear_totals);          \
+	} name SEC(".maps")
+
+/* Adds v to the per-CPU totals at key 0 of a LOGLINEAR_TOTALS_MAP. */
+#define loglinear_totals_add(map, v)                                      \
+	({                                                                \
+		__u32 __lt_zero = 0;                                      \
+		__u64 __lt_v = (v);                                       \
+		struct loglinear_totals *__lt =                           \
+			bpf_map_lookup_elem((map), &__lt_zero);           \
+		if (__lt) {                                               \
+			if (!__lt->count || __lt_v < __lt->min)           \
+				__lt->min = __lt_v;                       \
+			if (__lt_v > __lt->max)                           \
+				__lt->max = __lt_v;                       \
+			__lt->count++;                                    \
+			__lt->sum += __lt_v;                              \
+		}                                                         \
+	})
+
+/* The value of a per-key breakdown map (per pid, per cpu, ...): one histogram, plus the comm for per-pid keys. */
+struct loglinear_keyed {
+	struct loglinear_hist hist;
+	char comm[16];
+};
+
+/*
+ * The breakdown value (struct loglinear_keyed) under *key of a hash map, created zeroed on first use
+ * (`created` set then, e.g. to fill comm). NULL when the map is full: the caller counts that as dropped.
+ * A macro like the other map helpers here, so the file still compiles for the host in its test.
+ */
+#define loglinear_keyed_get(map, key, created)                                              \
+	({                                                                                  \
+		static const struct loglinear_keyed __lk_zero;                              \
+		struct loglinear_keyed *__lk = bpf_map_lookup_elem((map), (key));           \
+		(created) = false;                                                          \
+		if (!__lk) {                                                                \
+			bpf_map_update_elem((map), (key), &__lk_zero, BPF_NOEXIST);         \
+			(created) = true;                                                   \
+			__lk = bpf_map_lookup_elem((map), (key));                           \
+		}                                                                           \
+		__lk;                                                                       \
+	})
+
 #endif /* BPFLEET_LOGLINEAR_BPF_H */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bpfFds, compileTestBpf, describeKernel, linksOf, loadedPrograms, perfEventFds } from '../test-support/kernel.js';
+import { bpfFds, compileTestBpf, compileWorkload, describeKernel, linksOf, loadedPrograms, perfEventFds } from '../../../test/support/kernel.js';
 import { probeCapabilityReport } from './capabilities.js';
 import {
   BPF_MAP_TYPE, BpfObject, NotSupportedError, char, defineStruct, kprobesAvailable, libraryNameMatches, numPossibleCpus,
@@ -17,32 +17,6 @@ import {
 } from './index.js';
 
 const PROGS = ['count_calls', 'record_ret', 'py_function_entry', 'sample', 'kprobe_hit'];
-
-// Blocks on stdin until the probes are attached, then calls bpfleet_target exactly argv[1] times, or
-// (argv[1] == "spin") burns CPU in bpfleet_spin for argv[2] ms, or calls libc getppid() argv[2] times.
-const WORKLOAD_C = `
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-__attribute__((noinline)) int bpfleet_target(int i) { __asm__ volatile(""); return 3 * i + 1; }
-__attribute__((noinline)) long bpfleet_spin(long ms) {
-  struct timespec a, b; volatile long x = 0;
-  clock_gettime(CLOCK_MONOTONIC, &a);
-  do { for (int i = 0; i < 100000; i++) x += i; clock_gettime(CLOCK_MONOTONIC, &b); }
-  while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
-  return x;
-}
-int main(int argc, char **argv) {
-  char c;
-  if (read(0, &c, 1) != 1) return 2;
-  if (!strcmp(argv[1], "spin")) { bpfleet_spin(atol(argv[2])); return 0; }
-  if (!strcmp(argv[1], "getppid")) { for (long i = atol(argv[2]); i > 0; i--) getppid(); return 0; }
-  long n = atol(argv[1]), s = 0;
-  for (long i = 0; i < n; i++) s += bpfleet_target((int)i);
-  return s == 0 && n > 0 ? 3 : 0;
-}
-`;
 
 // CPython 3.11 fires its DTrace/USDT function probes only while a trace or profile function is set
 // (cframe.use_tracing gates them; 3.12 fixed this), so the workload installs a no-op one.
@@ -91,11 +65,9 @@ describeKernel('libs/bpf attach types on the real kernel', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bpf-attach-'));
-    objPath = compileTestBpf('attach', dir);
-    writeFileSync(join(dir, 'w.c'), WORKLOAD_C);
-    binary = join(dir, 'bpfleet-workload');
+    objPath = compileTestBpf('attach');
     // Frame pointers so the kernel can walk the user stack; symbols stay in .symtab for func_name.
-    execFileSync('cc', ['-O1', '-g', '-fno-omit-frame-pointer', '-o', binary, join(dir, 'w.c')]);
+    binary = compileWorkload('uprobe-target', 'bpfleet-workload');
     script = join(dir, 'target.py');
     writeFileSync(script, PY_SCRIPT);
     fdsBefore = bpfFds();
@@ -283,7 +255,7 @@ describeKernel('libs/bpf attach types on the real kernel', () => {
   });
 
   it('ownership: after each attach type, and after an error mid-attach, no program, link or perf fd is left', async () => {
-    const before = new Set(loadedPrograms(PROGS).keys());
+    const before = new Set<number>(loadedPrograms(PROGS).keys());
     const w = startWorkload(binary, ['5']);
     let progIds: number[] = [];
     let linkIds: number[] = [];

@@ -1,35 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BpfError, BpfObject, bpfObjectPath, char, defineStruct, minimizedBtf, numPossibleCpus, u32, u64 } from './index.js';
-import { describeKernel } from '../test-support/kernel.js';
-
-const REJECTED_C = `
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-SEC("raw_tp/sys_enter")
-int rejected_prog(void *ctx) {
-  /* Dereferences a scalar: the verifier must refuse this. */
-  return *(int *)(long)bpf_get_prandom_u32();
-}
-char LICENSE[] SEC("license") = "GPL";
-`;
-
-// A rejection whose verifier log is far larger than one 8 KB format buffer: its tail must survive.
-const REJECTED_LONG_C = `
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-SEC("raw_tp/sys_enter")
-int rejected_long(void *ctx) {
-  __u64 x = 0;
-#pragma clang loop unroll(full)
-  for (int i = 0; i < 400; i++) x += bpf_get_prandom_u32();
-  return *(int *)(long)x;
-}
-char LICENSE[] SEC("license") = "GPL";
-`;
+import { compileTestBpf, describeKernel } from '../../../test/support/kernel.js';
 
 describeKernel('libs/bpf on the real kernel', () => {
   let dir: string;
@@ -54,10 +28,7 @@ describeKernel('libs/bpf on the real kernel', () => {
   });
 
   it('a verifier rejection is a BpfError carrying the verifier log', () => {
-    writeFileSync(join(dir, 'rejected.bpf.c'), REJECTED_C);
-    const buildDir = dirname(dirname(bpfObjectPath('syscount'))); // holds vmlinux.h
-    execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-I', buildDir, '-c', join(dir, 'rejected.bpf.c'), '-o', join(dir, 'rejected.bpf.o')]);
-    const obj = BpfObject.open(join(dir, 'rejected.bpf.o'));
+    const obj = BpfObject.open(compileTestBpf('rejected'));
     try {
       let err: unknown;
       try {
@@ -78,10 +49,7 @@ describeKernel('libs/bpf on the real kernel', () => {
   });
 
   it('keeps the tail of a verifier log longer than the format buffer', () => {
-    writeFileSync(join(dir, 'long.bpf.c'), REJECTED_LONG_C);
-    const buildDir = dirname(dirname(bpfObjectPath('syscount')));
-    execFileSync('clang', ['-O2', '-g', '-target', 'bpf', '-I', buildDir, '-c', join(dir, 'long.bpf.c'), '-o', join(dir, 'long.bpf.o')]);
-    using obj = BpfObject.open(join(dir, 'long.bpf.o'));
+    using obj = BpfObject.open(compileTestBpf('rejected-long'));
     const err = (() => {
       try {
         obj.load();

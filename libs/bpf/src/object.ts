@@ -157,6 +157,12 @@ export class BpfObject implements Disposable {
     return map;
   }
 
+  /** Whether the object declares a map named `name`. */
+  hasMap(name: string): boolean {
+    this.#assertOpen();
+    return this.#maps.has(name) || !!libbpf().bpf_object__find_map_by_name(this.#ptr, name);
+  }
+
   /** Attaches every program by its SEC() name; the caller owns the returned links. */
   attachAll(): BpfLink[] {
     const links: BpfLink[] = [];

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { compileTestBpf, describeKernel } from '../test-support/kernel.js';
+import { compileTestBpf, describeKernel } from '../../../test/support/kernel.js';
 import { BpfObject, RingBuffer } from './index.js';
 import { libbpf } from './libbpf.js';
 
@@ -42,7 +42,7 @@ describeKernel('RingBuffer (mmap consumer) on the real kernel', () => {
   let objPath: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ringbuf-'));
-    objPath = compileTestBpf('ringbuf', dir);
+    objPath = compileTestBpf('ringbuf');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

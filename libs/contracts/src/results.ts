@@ -1,8 +1,17 @@
 /** The result kinds of DESIGN.md: one model so that storage, export and comparison stay generic. */
 
-export type ColumnType = 'string' | 'int' | 'float' | 'timestamp' | 'string[]';
+export type ColumnType = 'string' | 'int' | 'float' | 'timestamp' | 'string[]' | 'bool';
 
-export interface EventsResult {
+/** What every result kind may carry. */
+interface ResultCommon {
+  /**
+   * Why the result is empty or partial on this host, in words (e.g. "this host exposes no CPU frequency
+   * information"): a run that could observe nothing still succeeds, and says so here.
+   */
+  note?: string;
+}
+
+export interface EventsResult extends ResultCommon {
   kind: 'events';
   columns: { name: string; type: ColumnType }[];
   rows: Record<string, unknown>[];
@@ -10,7 +19,7 @@ export interface EventsResult {
   dropped: number;
 }
 
-export interface CountsResult {
+export interface CountsResult extends ResultCommon {
   kind: 'counts';
   keys: string[];
   rows: Record<string, unknown>[];
@@ -23,7 +32,7 @@ export interface HistogramBucket {
   count: number;
 }
 
-export interface HistogramResult {
+export interface HistogramResult extends ResultCommon {
   kind: 'histogram';
   unit: string;
   buckets: HistogramBucket[];
@@ -48,16 +57,23 @@ export interface HistogramGroup {
   histogram: HistogramResult;
 }
 
+/**
+ * One frame of a stack, innermost first. `module` is the binary or library path, `[kernel]` for kernel
+ * frames (or the kernel module's name in brackets); a frame whose symbol cannot be named keeps its module
+ * and `offset` (the file offset in the module, or the address for the kernel), never a bare hex number.
+ */
 export interface StackFrame {
   symbol: string;
   module?: string;
   offset?: number;
 }
 
-export interface StacksResult {
+export interface StacksResult extends ResultCommon {
   kind: 'stacks';
-  unit: 'samples' | 'us';
-  stacks: { frames: StackFrame[]; pid?: number; comm?: string; count: number }[];
+  /** `samples` (profile), `us` (offcputime: time blocked), `events` (stackcount). */
+  unit: 'samples' | 'us' | 'events';
+  /** Sorted by count descending. Frames innermost first: kernel frames, then user frames. */
+  stacks: { frames: StackFrame[]; pid?: number; tid?: number; comm?: string; count: number }[];
   total: number;
 }
 

@@ -1,21 +1,55 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Capability, ResultKind, RunStats, ToolResult } from '../../contracts/src/index.js';
 
+/** The result type of a result kind. */
+export type ResultOf<K extends ResultKind> = Extract<ToolResult, { kind: K }>;
+
 /**
- * What the API knows of a tool: pure data, no native code, so the control plane can load the
- * whole catalog without libbpf. The agent pairs each definition with a {@link ToolRunner}.
+ * What the API knows of a tool: pure data, no native code, so the control plane can load the whole
+ * catalog without libbpf. `P` is derived from `paramsSchema` (json-schema-to-ts), never written by hand:
+ * the schema is the one source of truth, and a property with a `default` is present in `P` because
+ * validation fills defaults in before any runner sees the params.
  */
-export interface ToolDefinition {
+export interface ToolDefinition<P = Record<string, unknown>, K extends ResultKind = ResultKind> {
   name: string;
   description: string;
-  resultKind: ResultKind;
+  resultKind: K;
   /** JSON Schema (draft 2020-12) of `params`; `additionalProperties: false` at every level. */
   paramsSchema: Record<string, unknown>;
-  /** Kernel capabilities a host must report for this tool to run there. */
-  requires: Capability[];
+  /** Kernel capabilities a host must report for this tool to run there with these (validated) params. */
+  requires(params: P): Capability[];
+  /** Params worth trying: documentation, and the catalog test builds each one's kernel config. */
+  examples: P[];
+}
+
+/** The params type of a tool definition. */
+export type ParamsOf<D> = D extends ToolDefinition<infer P, ResultKind> ? P : never;
+
+/**
+ * Declares a tool's pure half (its `<tool>.schema.ts`). `requires` may be a fixed list or depend on the
+ * params (e.g. user stacks need more than kernel stacks).
+ */
+export function defineTool<const S extends JSONSchema, K extends ResultKind, P = FromSchema<S>>(def: {
+  name: string;
+  description: string;
+  resultKind: K;
+  paramsSchema: S;
+  requires: Capability[] | ((params: NoInfer<P>) => Capability[]);
+  examples?: NoInfer<P>[];
+}): ToolDefinition<P, K> {
+  const { requires } = def;
+  return {
+    name: def.name,
+    description: def.description,
+    resultKind: def.resultKind,
+    paramsSchema: def.paramsSchema as Record<string, unknown>,
+    requires: typeof requires === 'function' ? requires : () => requires,
+    examples: def.examples ?? [],
+  };
 }
 
 export interface ToolRunContext<P> {
-  /** Already validated against the tool's schema. */
+  /** Already validated against the tool's schema (defaults filled in). */
   params: P;
   durationMs: number;
   /** Aborted on cancel or agent shutdown: the run releases everything and returns what it has. */
@@ -24,8 +58,8 @@ export interface ToolRunContext<P> {
   onAttached(): void;
 }
 
-export interface ToolRunOutput {
-  result: ToolResult;
+export interface ToolRunOutput<R extends ToolResult = ToolResult> {
+  result: R;
   stats: RunStats;
 }
 

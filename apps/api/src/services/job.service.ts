@@ -65,7 +65,7 @@ export class JobService {
       problems.push({ field: 'hosts', message: `unknown host(s): ${unknown.join(', ')} (see GET /v1/hosts)` });
     }
     for (const host of hosts) {
-      const missing = tool.requires.filter((capability) => host.capabilities[capability] !== true);
+      const missing = tool.requires(params).filter((capability) => host.capabilities[capability] !== true);
       if (missing.length > 0) {
         problems.push({
           field: 'hosts',

@@ -13,14 +13,10 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "maps.bpf.h"
+#include "task_filter.bpf.h"
 #include "execsnoop.h"
 
-#define INVALID_UID ((__u32)-1)
-
-/* Filters, set by the runner before load (read-only once loaded). */
-const volatile __u32 targ_uid = INVALID_UID;
-const volatile bool filter_cg = false;
-const volatile __u64 targ_cgid = 0;
+/* Filters beyond task_filter.bpf.h's, set by the runner before load (read-only once loaded). */
 const volatile bool failed_only = false;
 const volatile __u32 name_len = 0;
 const volatile char name_contains[NAME_MAX_LEN] = {};
@@ -43,15 +39,6 @@ struct {
 BPFLEET_DROPPED_COUNTER
 BPFLEET_EVENT_RATE_LIMIT
 
-static __always_inline bool task_passes(void)
-{
-	if (targ_uid != INVALID_UID && targ_uid != (__u32)bpf_get_current_uid_gid())
-		return false;
-	if (filter_cg && bpf_get_current_cgroup_id() != targ_cgid)
-		return false;
-	return true;
-}
-
 static __always_inline int on_enter(const char *filename, const char *const *argv)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -62,7 +49,7 @@ static __always_inline int on_enter(const char *filename, const char *const *arg
 	int i, n;
 	__u32 sz;
 
-	if (!task_passes())
+	if (!current_task_passes())
 		return 0;
 	if (bpf_map_update_elem(&execs, &tid, &empty_event, BPF_NOEXIST))
 		return 0;

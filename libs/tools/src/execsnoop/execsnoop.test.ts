@@ -3,9 +3,10 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeKernel, linksOf, loadedPrograms } from '../../../bpf/test-support/kernel.js';
+import { describeKernel, linksOf, loadedPrograms } from '../../../../test/support/kernel.js';
+import { runTool } from '../../../../test/support/tools.js';
 import type { ToolRunOutput } from '../definition.js';
-import { runExecsnoop } from './execsnoop.js';
+import execsnoop from './execsnoop.js';
 import type { ExecsnoopParams } from './execsnoop.schema.js';
 
 const PROGS = ['execsnoop_enter_execve', 'execsnoop_exit_execve', 'execsnoop_enter_execveat', 'execsnoop_exit_execveat'];
@@ -20,12 +21,11 @@ function run(file: string, args: string[]): Promise<void> {
 }
 
 /** Runs execsnoop; once attached runs `workload`, then ends the run early by aborting. */
-async function trace(params: ExecsnoopParams, workload: () => Promise<void>): Promise<ToolRunOutput & { attachedCalls: number }> {
+async function trace(params: Partial<ExecsnoopParams>, workload: () => Promise<void>): Promise<ToolRunOutput & { attachedCalls: number }> {
   const ac = new AbortController();
   let attachedCalls = 0;
   let done!: Promise<void>;
-  const out = await runExecsnoop({
-    params,
+  const out = await runTool(execsnoop, params, {
     durationMs: 30_000,
     signal: ac.signal,
     onAttached: () => {
@@ -95,12 +95,11 @@ describeKernel('execsnoop on the real kernel', () => {
   });
 
   it('releases every program and link after a run and after an aborted run', async () => {
-    const before = new Set(loadedPrograms(PROGS).keys());
+    const before = new Set<number>(loadedPrograms(PROGS).keys());
     let during: number[] = [];
     let linksDuring: number[] = [];
     // A completed run.
-    await runExecsnoop({
-      params: {},
+    await runTool(execsnoop, {}, {
       durationMs: 50,
       signal: new AbortController().signal,
       onAttached: () => {
@@ -114,8 +113,7 @@ describeKernel('execsnoop on the real kernel', () => {
 
     // A run aborted mid-way.
     const ac = new AbortController();
-    await runExecsnoop({
-      params: {},
+    await runTool(execsnoop, {}, {
       durationMs: 30_000,
       signal: ac.signal,
       onAttached: () => {
@@ -129,8 +127,7 @@ describeKernel('execsnoop on the real kernel', () => {
 
   it('attaches the execve/execveat syscall tracepoints, not raw_syscalls', async () => {
     let sections: string[] = [];
-    await runExecsnoop({
-      params: {},
+    await runTool(execsnoop, {}, {
       durationMs: 10,
       signal: new AbortController().signal,
       onAttached: () => {

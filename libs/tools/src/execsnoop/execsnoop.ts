@@ -1,7 +1,9 @@
-import { BpfObject, RingBuffer, bpfObjectPath, cgroupId, bytes, char, defineStruct, s32, sleepOrAbort, splitCStrings, u32, u64 } from '../../../bpf/src/index.js';
+import { bytes, char, defineStruct, s32, splitCStrings, u32, u64 } from '../../../bpf/src/index.js';
 import type { EventsResult } from '../../../contracts/src/index.js';
-import type { ToolRunner } from '../definition.js';
-import { EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND, type ExecsnoopParams } from './execsnoop.schema.js';
+import { streamEvents } from '../runtime/events.js';
+import { defineRunner } from '../runtime/runner.js';
+import { taskFilterRodata } from '../runtime/task-filter.js';
+import { execsnoop, type ExecsnoopParams } from './execsnoop.schema.js';
 
 /** Mirrors `struct event` of execsnoop.h up to `args` (its last field): the fixed part of a record. */
 export const ExecEventHead = defineStruct({
@@ -39,14 +41,12 @@ export function execsnoopConfig(p: ExecsnoopParams) {
   const name = p.nameContains ? Buffer.from(p.nameContains, 'utf8') : undefined;
   if (name && name.length >= NAME_MAX_LEN) throw new RangeError(`nameContains is longer than ${NAME_MAX_LEN - 1} bytes`);
   return {
-    targ_uid: p.uid,
-    filter_cg: p.cgroup !== undefined,
-    targ_cgid: p.cgroup !== undefined ? cgroupId(p.cgroup) : undefined,
-    failed_only: p.failedOnly ?? false,
+    ...taskFilterRodata({ uid: p.uid, cgroup: p.cgroup }),
+    failed_only: p.failedOnly,
     name_len: name?.length ?? 0,
     name_contains: name,
-    max_args: p.maxArgs ?? 20,
-    max_events_per_sec: p.maxEventsPerSecond ?? EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND,
+    max_args: p.maxArgs,
+    max_events_per_sec: p.maxEventsPerSecond,
   };
 }
 
@@ -62,55 +62,18 @@ const COLUMNS: EventsResult['columns'] = [
 ];
 
 /**
- * Runs execsnoop: one row per execve/execveat, `ts` an ISO wall-clock timestamp (kernel monotonic
- * time shifted by the offset measured at start), `args` the captured argv with a final `...` when
- * more arguments than `maxArgs` were passed, `ret` the syscall's return (negative errno on failure).
- * Attaches the syscalls:sys_{enter,exit}_execve(at) tracepoints (tracefs is mounted if missing).
- * `dropped` / `lostEvents` count execs that matched the filters but were not reported: over the
+ * execsnoop: one row per execve/execveat, `ts` an ISO wall-clock timestamp, `args` the captured argv with
+ * a final `...` when more arguments than `maxArgs` were passed, `ret` the syscall's return (negative errno
+ * on failure). Attaches the syscalls:sys_{enter,exit}_execve(at) tracepoints (tracefs is mounted if
+ * missing). `dropped` / `lostEvents` count execs that matched the filters but were not reported: over the
  * per-second bound (`maxEventsPerSecond`) or not fitting in the ring buffer.
  */
-export const runExecsnoop: ToolRunner<ExecsnoopParams> = async (ctx) => {
-  const start = performance.now();
-  const stack = new DisposableStack();
-  try {
-    const obj = stack.use(BpfObject.open(bpfObjectPath('execsnoop'), { minimizedBtf: true }));
-    obj.setRodata(execsnoopConfig(ctx.params));
-    obj.load();
-
-    // Monotonic ns (bpf_ktime_get_ns, and process.hrtime in libuv) → wall-clock ns.
-    const monoToWall = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
-    const rows: Record<string, unknown>[] = [];
-    const rb = stack.use(
-      RingBuffer.open(obj.map('events'), (buf) => {
-        const e = decodeExecEvent(buf);
-        rows.push({
-          ts: new Date(Number((e.ts + monoToWall) / 1_000_000n)).toISOString(),
-          pid: e.pid,
-          ppid: e.ppid,
-          uid: e.uid,
-          comm: e.comm,
-          filename: e.filename,
-          args: e.args,
-          ret: e.retval,
-        });
-      }),
-    );
-    if (ctx.signal.aborted) return { result: { kind: 'events', columns: COLUMNS, rows, total: 0, dropped: 0 }, stats: {} };
-
-    for (const link of obj.attachAll()) stack.use(link);
-    rb.start();
-    const attached = performance.now();
-    ctx.onAttached();
-    await sleepOrAbort(ctx.durationMs, ctx.signal);
-    const tracedMs = performance.now() - attached;
-
-    rb.consume();
-    const dropped = Number(obj.map('dropped').sumPerCpuU64(Buffer.alloc(4)));
-    return {
-      result: { kind: 'events', columns: COLUMNS, rows, total: rows.length, dropped },
-      stats: { lostEvents: dropped, attachMs: Math.round(attached - start), tracedMs: Math.round(tracedMs) },
-    };
-  } finally {
-    stack.dispose();
-  }
-};
+export default defineRunner(execsnoop, {
+  layouts: { execs: { value: ExecEvent } },
+  rodata: execsnoopConfig,
+  collector: () =>
+    streamEvents(COLUMNS, (record, clock) => {
+      const e = decodeExecEvent(record);
+      return { ts: clock.iso(e.ts), pid: e.pid, ppid: e.ppid, uid: e.uid, comm: e.comm, filename: e.filename, args: e.args, ret: e.retval };
+    }),
+});

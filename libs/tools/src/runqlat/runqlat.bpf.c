@@ -18,21 +18,15 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "core_fixes.bpf.h"
 #include "loglinear.bpf.h"
-#include "filters.bpf.h"
 #include "maps.bpf.h"
-#include "runqlat.h"
+#include "task_filter.bpf.h"
 
 #define MAX_ENTRIES 10240
 #define MAX_KEYS 1024
 #define TASK_RUNNING 0
 
-const volatile __u32 targ_tgid = 0;
-const volatile __u32 targ_tid = 0;
-const volatile bool filter_comm = false;
-const volatile char targ_comm[TASK_COMM_LEN] = {};
-const volatile bool filter_cg = false;
-const volatile __u64 targ_cgid = 0;
 /* Divisor from ns to the unit of the histogram slots: 1000 (µs) or 1000000 (ms). */
 const volatile __u64 unit_ns = 1000;
 const volatile bool per_pid = false;
@@ -47,13 +41,7 @@ struct {
 } start SEC(".maps");
 
 LOGLINEAR_HIST_MAP(hist);
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct runqlat_totals);
-} totals SEC(".maps");
+LOGLINEAR_TOTALS_MAP(totals); /* nanoseconds */
 
 /* tgid or cpu → histogram; allocated on first use (a preallocated map would cost ~8 MB). */
 struct {
@@ -61,43 +49,11 @@ struct {
 	__uint(max_entries, MAX_KEYS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, struct runqlat_keyed);
+	__type(value, struct loglinear_keyed);
 } keyed SEC(".maps");
 
 /* Latencies not broken down because the keyed map was full (they still count in the total). */
 BPFLEET_DROPPED_COUNTER
-
-static struct runqlat_keyed zero_keyed;
-
-struct task_struct___old {
-	long state;
-} __attribute__((preserve_access_index));
-
-/* task->__state since 5.14, task->state before. */
-static __always_inline long task_state(struct task_struct *t)
-{
-	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
-	return BPF_CORE_READ((struct task_struct___old *)t, state);
-}
-
-static __always_inline bool task_passes(struct task_struct *t)
-{
-	char comm[TASK_COMM_LEN];
-
-	if (targ_tgid && targ_tgid != BPF_CORE_READ(t, tgid))
-		return false;
-	if (targ_tid && targ_tid != BPF_CORE_READ(t, pid))
-		return false;
-	if (filter_cg && targ_cgid != BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id))
-		return false;
-	if (filter_comm) {
-		BPF_CORE_READ_STR_INTO(&comm, t, comm);
-		if (!comm_equals(comm, targ_comm))
-			return false;
-	}
-	return true;
-}
 
 static __always_inline void enqueue(struct task_struct *t)
 {
@@ -112,35 +68,23 @@ static __always_inline void enqueue(struct task_struct *t)
 
 static __always_inline void record(struct task_struct *next, __u64 delta_ns)
 {
-	__u32 zero = 0, key;
-	struct runqlat_totals *t;
-	struct runqlat_keyed *k;
+	struct loglinear_keyed *k;
 	__u64 v = delta_ns / unit_ns;
+	bool created;
+	__u32 key;
 
 	loglinear_map_increment(&hist, v);
-	t = bpf_map_lookup_elem(&totals, &zero);
-	if (t) {
-		if (!t->count || delta_ns < t->min_ns)
-			t->min_ns = delta_ns;
-		if (delta_ns > t->max_ns)
-			t->max_ns = delta_ns;
-		t->count++;
-		t->sum_ns += delta_ns;
-	}
+	loglinear_totals_add(&totals, delta_ns);
 	if (!per_pid && !per_cpu)
 		return;
 	key = per_pid ? BPF_CORE_READ(next, tgid) : bpf_get_smp_processor_id();
-	k = bpf_map_lookup_elem(&keyed, &key);
+	k = loglinear_keyed_get(&keyed, &key, created);
 	if (!k) {
-		bpf_map_update_elem(&keyed, &key, &zero_keyed, BPF_NOEXIST);
-		k = bpf_map_lookup_elem(&keyed, &key);
-		if (!k) {
-			count_dropped();
-			return;
-		}
-		if (per_pid)
-			BPF_CORE_READ_STR_INTO(&k->comm, next, group_leader, comm);
+		count_dropped();
+		return;
 	}
+	if (created && per_pid)
+		BPF_CORE_READ_STR_INTO(&k->comm, next, group_leader, comm);
 	loglinear_hist_increment(&k->hist, v);
 }
 
@@ -166,7 +110,7 @@ int BPF_PROG(runqlat_switch, bool preempt, struct task_struct *prev, struct task
 	__s64 delta;
 
 	/* Preempted while runnable: it waits in the queue from now on. */
-	if (task_state(prev) == TASK_RUNNING)
+	if (get_task_state(prev) == TASK_RUNNING)
 		enqueue(prev);
 
 	tid = BPF_CORE_READ(next, pid);

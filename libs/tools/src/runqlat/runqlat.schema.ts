@@ -1,22 +1,7 @@
 import { cgroupFilter, commFilter, pidFilter, tidFilter } from '../common-filters.js';
-import type { ToolDefinition } from '../definition.js';
+import { defineTool, type ParamsOf } from '../definition.js';
 
-export type RunqlatUnit = 'us' | 'ms';
-
-export interface RunqlatParams {
-  pid?: number;
-  tid?: number;
-  comm?: string;
-  cgroup?: string;
-  /** Unit of the histogram (and its percentiles): microseconds (default) or milliseconds, like runqlat -m. */
-  unit?: RunqlatUnit;
-  /** Also one histogram per process (tgid), like runqlat -P. */
-  perPid?: boolean;
-  /** Also one histogram per CPU the task ran on after waiting. Exclusive with perPid. */
-  perCpu?: boolean;
-}
-
-export const runqlat: ToolDefinition = {
+export const runqlat = defineTool({
   name: 'runqlat',
   description:
     'Run-queue (scheduler) latency: how long runnable tasks wait for a CPU, as a log-linear histogram built in the kernel; optionally per process or per CPU.',
@@ -30,9 +15,9 @@ export const runqlat: ToolDefinition = {
       tid: tidFilter,
       comm: commFilter,
       cgroup: cgroupFilter,
-      unit: { enum: ['us', 'ms'], default: 'us' },
-      perPid: { type: 'boolean', default: false },
-      perCpu: { type: 'boolean', default: false },
+      unit: { enum: ['us', 'ms'], default: 'us', description: 'Unit of the histogram and its percentiles, like runqlat -m.' },
+      perPid: { type: 'boolean', default: false, description: 'Also one histogram per process (tgid), like runqlat -P.' },
+      perCpu: { type: 'boolean', default: false, description: 'Also one histogram per CPU the task ran on after waiting. Exclusive with perPid.' },
     },
     // One breakdown at a time: a latency is keyed either by process or by CPU.
     not: {
@@ -41,4 +26,11 @@ export const runqlat: ToolDefinition = {
       required: ['perPid', 'perCpu'],
     },
   },
-};
+  examples: [
+    { unit: 'us', perPid: false, perCpu: false },
+    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', unit: 'ms', perPid: true, perCpu: false },
+  ],
+});
+
+export type RunqlatParams = ParamsOf<typeof runqlat>;
+export type RunqlatUnit = RunqlatParams['unit'];

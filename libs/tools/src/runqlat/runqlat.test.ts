@@ -1,92 +1,36 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeKernel } from '../../../bpf/test-support/kernel.js';
-import { runRunqlat, type RunqlatResult } from './runqlat.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import type { HistogramResult } from '../../../contracts/src/index.js';
+import { compileWorkload, describeKernel } from '../../../../test/support/kernel.js';
+import { runTool, traceWorkload } from '../../../../test/support/tools.js';
+import runqlat from './runqlat.js';
 import type { RunqlatParams } from './runqlat.schema.js';
-
-// `hog`: spins forever. `probe N`: waits for a byte on stdin (so the probes are attached first), then
-// N times: runs 2 ms of its own CPU time, sleeps 100 µs. Each wake-up puts it on the run queue once.
-// It must want the CPU, not only sleep: EEVDF lets a task that mostly sleeps (positive lag) preempt a
-// hog at once on wake-up, whereas one that wants more than its fair share waits for the hogs' slices.
-// Everything is pinned to CPU 0 by taskset.
-const WORKLOAD_C = `
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-static long cpu_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec * 1000000000L + t.tv_nsec;
-}
-int main(int argc, char **argv) {
-  if (argc > 1 && strcmp(argv[1], "hog") == 0) { volatile unsigned long x = 0; for (;;) x++; }
-  char b;
-  if (read(0, &b, 1) != 1) return 2;
-  long n = atol(argv[2]);
-  struct timespec ts = { 0, 100000 };
-  for (long i = 0; i < n; i++) {
-    long until = cpu_ns() + 2000000;
-    while (cpu_ns() < until) {}
-    nanosleep(&ts, NULL);
-  }
-  return 0;
-}
-`;
 
 const PROBE_WAKEUPS = 200;
 
 describeKernel('runqlat on the real kernel', () => {
-  let dir: string;
   let binary: string;
   const hogs: ChildProcess[] = [];
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'runqlat-'));
-    writeFileSync(join(dir, 'w.c'), WORKLOAD_C);
-    binary = join(dir, 'rqlw');
-    execFileSync('cc', ['-O1', '-o', binary, join(dir, 'w.c')]);
+    binary = compileWorkload('runq', 'rqlw');
   });
   afterEach(() => {
     for (const h of hogs.splice(0)) h.kill('SIGKILL');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function startHogs(n: number): void {
     for (let i = 0; i < n; i++) hogs.push(spawn('taskset', ['-c', '0', binary, 'hog'], { stdio: 'ignore' }));
   }
 
   /** Traces one hog for a second: every time it is preempted it queues behind the other hog's slice. */
-  async function traceHog(pid: number): Promise<RunqlatResult> {
-    const out = await runRunqlat({ params: { pid }, durationMs: 1000, signal: new AbortController().signal, onAttached: () => {} });
-    return out.result as RunqlatResult;
+  async function traceHog(pid: number): Promise<HistogramResult> {
+    return (await runTool(runqlat, { pid }, { durationMs: 1000 })).result;
   }
 
   /** Traces the probe (pinned to CPU 0) with params(pid) until it has done its wake-ups. */
-  async function traceProbe(params: (pid: number) => RunqlatParams): Promise<RunqlatResult> {
-    const child = spawn('taskset', ['-c', '0', binary, 'probe', String(PROBE_WAKEUPS)], { stdio: ['pipe', 'ignore', 'ignore'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // taskset execs the workload in place: same pid. Let the exec happen before tracing.
-    await new Promise((r) => setTimeout(r, 100));
-    const ac = new AbortController();
-    let attached = 0;
-    const out = await runRunqlat({
-      params: params(child.pid!),
-      durationMs: 30_000,
-      signal: ac.signal,
-      onAttached: () => {
-        attached++;
-        child.stdin!.end('x');
-        void exited.then(() => ac.abort());
-      },
-    });
-    expect(await exited).toBe(0);
-    expect(attached).toBe(1);
-    expect(out.result.kind).toBe('histogram');
-    return out.result as RunqlatResult;
+  async function traceProbe(params: (pid: number) => Partial<RunqlatParams>): Promise<HistogramResult> {
+    return (await traceWorkload(runqlat, { file: binary, args: ['probe', String(PROBE_WAKEUPS)], cpu: 0 }, params)).result;
   }
 
   it('a hog waits about a timeslice behind another hog on its CPU; an uncontended task waits briefly', async () => {

@@ -8,19 +8,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "filters.bpf.h"
 #include "maps.bpf.h"
 #include "syscount.h"
+#include "task_filter.bpf.h"
 
-#define INVALID_UID ((__u32)-1)
-
-const volatile __u32 targ_pid = 0;
-const volatile __u32 targ_tid = 0;
-const volatile __u32 targ_uid = INVALID_UID;
-const volatile bool filter_comm = false;
-const volatile char targ_comm[TASK_COMM_LEN] = {};
-const volatile bool filter_cg = false;
-const volatile __u64 targ_cgid = 0;
 const volatile bool failed_only = false;
 const volatile bool measure_latency = false;
 const volatile bool by_syscall = true;
@@ -44,26 +35,6 @@ struct {
 /* Exits not counted because the counts map was full. */
 BPFLEET_DROPPED_COUNTER
 
-static __always_inline bool task_passes(__u64 id)
-{
-	char comm[TASK_COMM_LEN];
-
-	if (targ_pid && targ_pid != id >> 32)
-		return false;
-	if (targ_tid && targ_tid != (__u32)id)
-		return false;
-	if (targ_uid != INVALID_UID && targ_uid != (__u32)bpf_get_current_uid_gid())
-		return false;
-	if (filter_cg && bpf_get_current_cgroup_id() != targ_cgid)
-		return false;
-	if (filter_comm) {
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (!comm_equals(comm, targ_comm))
-			return false;
-	}
-	return true;
-}
-
 SEC("raw_tp/sys_enter")
 int BPF_PROG(syscount_enter, struct pt_regs *regs, long nr)
 {
@@ -71,7 +42,7 @@ int BPF_PROG(syscount_enter, struct pt_regs *regs, long nr)
 	__u32 tid = (__u32)id;
 	__u64 ts;
 
-	if (!measure_latency || !task_passes(id))
+	if (!measure_latency || !current_task_passes())
 		return 0;
 	ts = bpf_ktime_get_ns();
 	bpf_map_update_elem(&start, &tid, &ts, BPF_ANY);
@@ -89,7 +60,7 @@ int BPF_PROG(syscount_exit, struct pt_regs *regs, long ret)
 	__u64 *startp, delta = 0;
 	long nr;
 
-	if (!task_passes(id))
+	if (!current_task_passes())
 		return 0;
 	if (measure_latency) {
 		startp = bpf_map_lookup_elem(&start, &tid);

@@ -1,23 +1,7 @@
-import { cgroupFilter, commFilter, pidFilter, tidFilter, uidFilter } from '../common-filters.js';
-import type { ToolDefinition } from '../definition.js';
+import { taskFilters } from '../common-filters.js';
+import { defineTool, type ParamsOf } from '../definition.js';
 
-export type SyscountKey = 'syscall' | 'pid' | 'comm';
-
-export interface SyscountParams {
-  pid?: number;
-  tid?: number;
-  uid?: number;
-  comm?: string;
-  cgroup?: string;
-  /** Also sum the time spent in each syscall (column `totalLatencyNs`), like syscount -L. */
-  latency?: boolean;
-  /** Only syscalls that returned an error, like syscount -x. */
-  failedOnly?: boolean;
-  /** What a row is keyed by: per syscall (default), per process (`pid`, `comm`), or both. */
-  by?: SyscountKey[];
-}
-
-export const syscount: ToolDefinition = {
+export const syscount = defineTool({
   name: 'syscount',
   description: 'Count system calls in the kernel, by syscall and optionally by process, with optional latency.',
   resultKind: 'counts',
@@ -26,20 +10,24 @@ export const syscount: ToolDefinition = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      pid: pidFilter,
-      tid: tidFilter,
-      uid: uidFilter,
-      comm: commFilter,
-      cgroup: cgroupFilter,
-      latency: { type: 'boolean', default: false },
-      failedOnly: { type: 'boolean', default: false },
+      ...taskFilters,
+      latency: { type: 'boolean', default: false, description: 'Also sum the time spent in each syscall (column `totalLatencyNs`), like syscount -L.' },
+      failedOnly: { type: 'boolean', default: false, description: 'Only syscalls that returned an error, like syscount -x.' },
       by: {
         type: 'array',
         items: { enum: ['syscall', 'pid', 'comm'] },
         minItems: 1,
         uniqueItems: true,
         default: ['syscall'],
+        description: 'What a row is keyed by: per syscall (default), per process (`pid`, `comm`), or both.',
       },
     },
   },
-};
+  examples: [
+    { latency: false, failedOnly: false, by: ['syscall'] },
+    { pid: 1, tid: 1, uid: 0, comm: 'init', cgroup: '/sys/fs/cgroup', latency: true, failedOnly: true, by: ['syscall', 'pid', 'comm'] },
+  ],
+});
+
+export type SyscountParams = ParamsOf<typeof syscount>;
+export type SyscountKey = SyscountParams['by'][number];

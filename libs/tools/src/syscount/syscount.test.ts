@@ -1,59 +1,21 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeKernel } from '../../../bpf/test-support/kernel.js';
-import { runSyscount } from './syscount.js';
+import { beforeAll, expect, it } from 'vitest';
+import { compileWorkload, describeKernel } from '../../../../test/support/kernel.js';
+import { traceWorkload } from '../../../../test/support/tools.js';
+import syscount from './syscount.js';
 import type { SyscountParams } from './syscount.schema.js';
 
-// Waits for one byte on stdin (so the probes are attached first), then makes exactly argv[1] getppid calls.
-const WORKLOAD_C = `
-#include <stdlib.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-int main(int argc, char **argv) {
-  char b;
-  if (read(0, &b, 1) != 1) return 2;
-  long n = atol(argv[1]);
-  for (long i = 0; i < n; i++) syscall(SYS_getppid);
-  return 0;
-}
-`;
-
 describeKernel('syscount on the real kernel', () => {
-  let dir: string;
   let binary: string;
   const name = `sc${process.pid % 100000}x`;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'syscount-'));
-    writeFileSync(join(dir, 'w.c'), WORKLOAD_C);
-    binary = join(dir, name);
-    execFileSync('cc', ['-O1', '-o', binary, join(dir, 'w.c')]);
+    binary = compileWorkload('getppid', name);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Starts the workload blocked on stdin, traces it with params(pid), releases it once attached. */
-  async function trace(n: number, params: (pid: number) => SyscountParams) {
-    const child = spawn(binary, [String(n)], { stdio: ['pipe', 'ignore', 'ignore'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const ac = new AbortController();
-    let attached = 0;
-    const out = await runSyscount({
-      params: params(child.pid!),
-      durationMs: 30_000,
-      signal: ac.signal,
-      onAttached: () => {
-        attached++;
-        child.stdin!.end('x');
-        void exited.then(() => ac.abort());
-      },
-    });
-    expect(await exited).toBe(0);
-    expect(attached).toBe(1);
-    if (out.result.kind !== 'counts') throw new Error('expected counts');
-    return out.result;
+  /** Traces the getppid workload (exactly n calls once released) with params(pid). */
+  async function trace(n: number, params: (pid: number) => Partial<SyscountParams>) {
+    const { result } = await traceWorkload(syscount, { file: binary, args: [String(n)] }, params);
+    return result;
   }
 
   it('counts exactly N getppid() calls of a pid', async () => {

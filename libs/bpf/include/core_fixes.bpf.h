@@ -1,0 +1,47 @@
+/*
+ * Every kernel-version difference the catalog meets, in one place (as libbpf-tools' core_fixes.bpf.h):
+ * CO-RE flavours (`struct x___old`) plus bpf_core_field_exists pick the field the running kernel has,
+ * so one object compiled once loads on old and new kernels alike.
+ */
+#ifndef BPFLEET_CORE_FIXES_BPF_H
+#define BPFLEET_CORE_FIXES_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+/* task_struct->state was renamed __state in Linux 5.14. */
+struct task_struct___o {
+	volatile long int state;
+} __attribute__((preserve_access_index));
+
+struct task_struct___x {
+	unsigned int __state;
+} __attribute__((preserve_access_index));
+
+static __always_inline __s64 get_task_state(void *task)
+{
+	struct task_struct___x *t = task;
+
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___o *)task, state);
+}
+
+/* cfs_rq->nr_running was renamed nr_queued in Linux 6.14 (same meaning: entities queued on this cfs_rq). */
+struct cfs_rq___o {
+	unsigned int nr_running;
+} __attribute__((preserve_access_index));
+
+struct cfs_rq___x {
+	unsigned int nr_queued;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 get_cfs_nr_queued(void *cfs_rq)
+{
+	struct cfs_rq___x *rq = cfs_rq;
+
+	if (bpf_core_field_exists(rq->nr_queued))
+		return BPF_CORE_READ(rq, nr_queued);
+	return BPF_CORE_READ((struct cfs_rq___o *)cfs_rq, nr_running);
+}
+
+#endif /* BPFLEET_CORE_FIXES_BPF_H */

@@ -1,0 +1,44 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CAPABILITIES, type ResultKind } from '../../contracts/src/index.js';
+import { CATALOG, TOOL_CATALOG } from './catalog.js';
+import { validateParams } from './validate-params.js';
+
+const RESULT_KINDS: ResultKind[] = ['events', 'counts', 'histogram', 'stacks'];
+
+/** The pure half of every catalog entry, checked as one table (the kernel half: catalog.test.ts). */
+describe('the catalog', () => {
+  it('lists each tool once, under the name of its folder', () => {
+    expect(TOOL_CATALOG.size).toBe(CATALOG.length);
+    for (const { definition } of CATALOG) {
+      expect(existsSync(join(import.meta.dirname, definition.name, `${definition.name}.schema.ts`)), definition.name).toBe(true);
+      expect(existsSync(join(import.meta.dirname, definition.name, `${definition.name}.bpf.c`)), definition.name).toBe(true);
+    }
+  });
+
+  describe.each(CATALOG.map((e) => [e.definition.name, e.definition] as const))('%s', (_name, tool) => {
+    it('has a params schema that compiles in strict mode, closed at the top level', () => {
+      const ajv = new Ajv2020({ strict: true, allErrors: true });
+      expect(() => ajv.compile(tool.paramsSchema)).not.toThrow();
+      expect(tool.paramsSchema).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(tool.description.length).toBeGreaterThan(20);
+      expect(RESULT_KINDS).toContain(tool.resultKind);
+    });
+
+    it('accepts {} (every param has a default or is optional) and refuses an unknown param naming it', () => {
+      expect(validateParams(tool, {})).toEqual([]);
+      expect(validateParams(tool, { noSuchParam: 1 })).toEqual([{ field: 'params.noSuchParam', message: 'is not a known parameter' }]);
+    });
+
+    it('has examples that validate as they are, needing only known capabilities', () => {
+      expect(tool.examples.length).toBeGreaterThan(0);
+      for (const example of [{}, ...tool.examples]) {
+        const params = structuredClone(example) as Record<string, unknown>;
+        expect(validateParams(tool, params)).toEqual([]);
+        for (const capability of tool.requires(params as never)) expect(CAPABILITIES).toContain(capability);
+      }
+    });
+  });
+});

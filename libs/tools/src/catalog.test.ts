@@ -1,0 +1,58 @@
+import { expect, it } from 'vitest';
+import { BpfObject, bpfObjectPath } from '../../bpf/src/index.js';
+import { describeKernel, linksOf, loadedPrograms } from '../../../test/support/kernel.js';
+import { runTool } from '../../../test/support/tools.js';
+import { CATALOG } from './catalog.js';
+import { loadTool } from './runners.js';
+import { validateParams } from './validate-params.js';
+
+/**
+ * The kernel half of every catalog entry, as one table against the compiled objects: the runtime module
+ * implements its own definition, every rodata name it builds exists in the object, every TS layout has the
+ * size of the map's key/value in the object, a short run returns the declared result kind with the common
+ * stats, and no program or link outlives the run.
+ */
+describeKernel('the catalog against its compiled BPF objects', () => {
+  for (const { definition } of CATALOG) {
+    it(`${definition.name}: rodata names, map layouts, result kind, stats, nothing left in the kernel`, async () => {
+      const tool = (await loadTool(definition.name))!;
+      expect(tool.definition).toBe(definition);
+
+      const programNames: string[] = [];
+      {
+        using obj = BpfObject.open(bpfObjectPath(tool.objectName));
+        const vars = new Set(obj.rodataVars().map((v) => v.name));
+        for (const example of [{}, ...definition.examples]) {
+          const params = structuredClone(example) as Record<string, unknown>;
+          expect(validateParams(definition, params)).toEqual([]);
+          for (const name of Object.keys(tool.rodata(params as never))) expect(vars, `${definition.name} rodata`).toContain(name);
+        }
+        for (const [map, layout] of Object.entries(tool.layouts)) {
+          if (layout.key) expect(layout.key.size, `${map} key`).toBe(obj.map(map).keySize);
+          if (layout.value) expect(layout.value.size, `${map} value`).toBe(obj.map(map).valueSize);
+        }
+        programNames.push(...obj.programs().map((p) => p.name));
+      }
+
+      let during: number[] = [];
+      const out = await runTool(tool, {}, {
+        durationMs: 300,
+        onAttached: () => {
+          during = [...loadedPrograms(programNames).keys()];
+        },
+      });
+      expect(out.result.kind).toBe(definition.resultKind);
+      expect(out.stats).toMatchObject({
+        loadMs: expect.any(Number),
+        attachMs: expect.any(Number),
+        tracedMs: expect.any(Number),
+        lostEvents: expect.any(Number),
+      });
+      expect(during.length).toBeGreaterThan(0);
+      // The kernel frees programs after an RCU grace period: poll briefly.
+      for (let i = 0; i < 50 && (loadedPrograms(programNames).size > 0 || linksOf(during).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+      expect([...loadedPrograms(programNames).keys()].filter((id) => during.includes(id))).toEqual([]);
+      expect(linksOf(during)).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,114 @@
+import { BpfObject, RingBuffer, bpfObjectPath, sleepOrAbort, type BpfLink, type RodataValue } from '../../../bpf/src/index.js';
+import type { RunStats } from '../../../contracts/src/index.js';
+import type { ParamsOf, ResultOf, ToolDefinition, ToolRunContext, ToolRunOutput } from '../definition.js';
+
+/** A struct layout as far as the catalog test cares: its byte size (a `defineStruct` or any field type). */
+export interface SizedLayout {
+  readonly size: number;
+}
+
+/** The TS layouts of one BPF map, checked against the compiled object's key and value sizes. */
+export interface MapLayouts {
+  key?: SizedLayout;
+  value?: SizedLayout;
+}
+
+/** What a run observed besides the maps, handed to {@link Collector.collect}. */
+export interface RunWindow {
+  /** Wall-clock milliseconds the probes were attached. */
+  tracedMs: number;
+  /** The object's `dropped` counter (BPFLEET_DROPPED_COUNTER) summed over CPUs; 0 when it has none. */
+  lostEvents: number;
+}
+
+/**
+ * One run's user-space side, created once the object is loaded. The skeleton consumes `rings` while the
+ * probes are attached and once more after they are detached, then calls `collect` with the maps final.
+ */
+export interface Collector<R> {
+  /** Ring buffer map name → handler of one record (a view valid only during the call: decode it there). */
+  rings?: Record<string, (record: Buffer) => void>;
+  /** The result of a run aborted before its probes were attached. */
+  empty(): R;
+  collect(window: RunWindow): R | Promise<R>;
+  /** Extra counters for the run's stats (e.g. symbolization time). */
+  stats?(): RunStats;
+}
+
+/** The result type a tool's definition declares. */
+export type ResultOfTool<D extends ToolDefinition<any, any>> = ResultOf<D['resultKind']>;
+
+/** Everything a tool's runtime half (`<tool>.ts`) declares; the skeleton does the rest. */
+export interface RunnerSpec<D extends ToolDefinition<any, any>> {
+  /** Name of the compiled object `build/bpf/<object>.bpf.o`; default the tool's name. */
+  object?: string;
+  /** TS mirrors of the maps' key/value structs (`<tool>.h`), by map name. */
+  layouts?: Record<string, MapLayouts>;
+  /** The `const volatile` config of the object for these params. */
+  rodata(params: ParamsOf<D>): Record<string, RodataValue | undefined>;
+  /** Before load: choose programs (autoload), size maps. */
+  beforeLoad?(obj: BpfObject, params: ParamsOf<D>): void;
+  /** Attaches the programs; default every program by its SEC() name. The skeleton owns the links. */
+  attach?(obj: BpfObject, params: ParamsOf<D>): BpfLink[];
+  /** The run's user-space state; resources it opens go on `stack` (released after the object's links). */
+  collector(obj: BpfObject, params: ParamsOf<D>, stack: DisposableStack): Collector<ResultOfTool<D>>;
+}
+
+/** A tool's runtime half: its definition, what the catalog test checks, and the runner the agent calls. */
+export interface ToolImplementation<D extends ToolDefinition<any, any> = ToolDefinition<any, any>> {
+  definition: D;
+  objectName: string;
+  layouts: Record<string, MapLayouts>;
+  rodata(params: ParamsOf<D>): Record<string, RodataValue | undefined>;
+  run(ctx: ToolRunContext<ParamsOf<D>>): Promise<ToolRunOutput<ResultOfTool<D>>>;
+}
+
+const elapsed = (from: number) => Math.round(performance.now() - from);
+
+/**
+ * Declares a tool's runtime half on the shared skeleton: open (CO-RE against a minimized BTF) → rodata →
+ * load → collector → attach → onAttached → wait for the duration or the abort → detach → drain rings →
+ * collect. Every kernel resource is owned by one DisposableStack, released in reverse order on success,
+ * error and abort alike. Stats for every tool: `loadMs` (open + load), `attachMs` (start → attached),
+ * `tracedMs`, `lostEvents`, plus the collector's own.
+ */
+export function defineRunner<D extends ToolDefinition<any, any>>(definition: D, spec: RunnerSpec<D>): ToolImplementation<D> {
+  const objectName = spec.object ?? definition.name;
+  return {
+    definition,
+    objectName,
+    layouts: spec.layouts ?? {},
+    rodata: spec.rodata,
+    async run(ctx) {
+      const start = performance.now();
+      const stack = new DisposableStack();
+      try {
+        const obj = stack.use(BpfObject.open(bpfObjectPath(objectName), { minimizedBtf: true }));
+        spec.beforeLoad?.(obj, ctx.params);
+        obj.setRodata(spec.rodata(ctx.params));
+        obj.load();
+        const loadMs = elapsed(start);
+        const collector = spec.collector(obj, ctx.params, stack);
+        const rings = Object.entries(collector.rings ?? {}).map(([map, onRecord]) => stack.use(RingBuffer.open(obj.map(map), onRecord)));
+        if (ctx.signal.aborted) return { result: collector.empty(), stats: { loadMs, lostEvents: 0, ...collector.stats?.() } };
+
+        const links = spec.attach ? spec.attach(obj, ctx.params) : obj.attachAll();
+        for (const link of links) stack.use(link);
+        for (const ring of rings) ring.start();
+        const attachMs = elapsed(start);
+        const attachedAt = performance.now();
+        ctx.onAttached();
+        await sleepOrAbort(ctx.durationMs, ctx.signal);
+        for (const link of links) link.close();
+        const tracedMs = elapsed(attachedAt);
+        for (const ring of rings) ring.consume();
+
+        const lostEvents = obj.hasMap('dropped') ? Number(obj.map('dropped').sumPerCpuU64(Buffer.alloc(4))) : 0;
+        const result = await collector.collect({ tracedMs, lostEvents });
+        return { result, stats: { loadMs, attachMs, tracedMs, lostEvents, ...collector.stats?.() } };
+      } finally {
+        stack.dispose();
+      }
+    },
+  };
+}
