@@ -78,6 +78,9 @@ function openFds(target: RegExp): string[] {
 
 const FIXTURES = join(ROOT, 'test/fixtures');
 const CACHE = join(ROOT, 'build/test-fixtures');
+const INCLUDE = join(ROOT, 'libs/bpf/include');
+/** The project's BPF headers: an input of every fixture (some workloads include one for the host). */
+const headers = () => readdirSync(INCLUDE).map((f) => join(INCLUDE, f));
 
 /** Runs `build` into `out` unless `out` is newer than every input. Test files compile once per checkout change. */
 function cached(out: string, inputs: string[], build: (out: string) => void): string {
@@ -94,10 +97,10 @@ function cached(out: string, inputs: string[], build: (out: string) => void): st
 export function compileTestBpf(name: string): string {
   const src = join(FIXTURES, 'bpf', `${name}.bpf.c`);
   const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
-  return cached(join(CACHE, `${name}.bpf.o`), [src, join(ROOT, 'build/vmlinux.h')], (out) =>
+  return cached(join(CACHE, `${name}.bpf.o`), [src, join(ROOT, 'build/vmlinux.h'), ...headers()], (out) =>
     execFileSync(
       process.env.CLANG ?? 'clang',
-      ['-g', '-O2', '-Wall', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-I', join(ROOT, 'build'), '-I', join(ROOT, 'libs/bpf/include'),
+      ['-g', '-O2', '-Wall', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-I', join(ROOT, 'build'), '-I', INCLUDE,
         // usdt.bpf.h includes <linux/errno.h>, whose <asm/errno.h> lives in the multiarch directory.
         '-I', `/usr/include/${arch}-linux-gnu`, '-c', src, '-o', out],
       { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -108,11 +111,12 @@ export function compileTestBpf(name: string): string {
 /**
  * Compiles the C workload `test/fixtures/workloads/<name>.c` into an executable named `binaryName`
  * (default `name`; the name is its comm, so tests can filter on it) and returns its path. Built with
- * frame pointers and symbols so user stacks walk and symbolize.
+ * frame pointers and symbols so user stacks walk and symbolize; `-I libs/bpf/include` so a workload can
+ * compile a BPF header for the host.
  */
 export function compileWorkload(name: string, binaryName = name, extraFlags: string[] = []): string {
   const src = join(FIXTURES, 'workloads', `${name}.c`);
-  return cached(join(CACHE, binaryName), [src], (out) =>
-    execFileSync('cc', ['-O1', '-g', '-fno-omit-frame-pointer', '-pthread', '-o', out, src, ...extraFlags], { stdio: ['ignore', 'ignore', 'pipe'] }),
+  return cached(join(CACHE, binaryName), [src, ...headers()], (out) =>
+    execFileSync('cc', ['-O1', '-g', '-fno-omit-frame-pointer', '-pthread', '-I', INCLUDE, '-o', out, src, ...extraFlags], { stdio: ['ignore', 'ignore', 'pipe'] }),
   );
 }

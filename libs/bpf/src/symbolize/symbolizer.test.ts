@@ -4,26 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileWorkload } from '../../../../test/support/kernel.js';
 import { KernelSymbols } from './kallsyms.js';
 import { Symbolizer } from './symbolizer.js';
 
-// Ground truth: the program prints the runtime addresses of a function of its own and of libc's
-// getppid (through dlsym, so it is the real libc entry, not a PLT stub), then waits to be symbolized.
-const SOURCE = String.raw`
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdio.h>
-#include <unistd.h>
-volatile unsigned long sink;
-__attribute__((noinline)) void bpfleet_spin_target(void) { for (;;) sink++; }
-int main(int argc, char **argv) {
-  printf("%p %p\n", (void *)&bpfleet_spin_target, dlsym(RTLD_DEFAULT, "getppid"));
-  fflush(stdout);
-  if (argc > 1) bpfleet_spin_target(); /* never: keeps the function referenced */
-  pause();
-  return 0;
-}
-`;
+// Ground truth: test/fixtures/workloads/symbolize-target.c prints the runtime addresses of a function of
+// its own and of libc's getppid, then waits to be symbolized.
 
 const uid0 = process.getuid?.() === 0;
 const hasTools = (() => {
@@ -88,15 +74,9 @@ describe.skipIf(!hasTools)('Symbolizer (real processes, real llvm-symbolizer)', 
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bpfleet-sym-'));
-    const src = join(dir, 'target.c');
-    execFileSync('sh', ['-c', `cat > ${src}`], { input: SOURCE });
-    pie = join(dir, 'target-pie');
-    nopie = join(dir, 'target-nopie');
-    stripped = join(dir, 'target-stripped');
-    const flags = ['-g', '-O1', '-fno-omit-frame-pointer', src, '-ldl'];
-    execFileSync('cc', ['-fPIE', '-pie', '-o', pie, ...flags]);
-    execFileSync('cc', ['-fno-pie', '-no-pie', '-o', nopie, ...flags]);
-    execFileSync('cc', ['-fPIE', '-pie', '-s', '-o', stripped, ...flags]);
+    pie = compileWorkload('symbolize-target', 'target-pie', ['-fPIE', '-pie', '-ldl']);
+    nopie = compileWorkload('symbolize-target', 'target-nopie', ['-fno-pie', '-no-pie', '-ldl']);
+    stripped = compileWorkload('symbolize-target', 'target-stripped', ['-fPIE', '-pie', '-s', '-ldl']);
   });
 
   afterAll(async () => {
