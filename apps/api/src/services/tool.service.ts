@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TOOL_CATALOG } from '../../../../libs/tools/src/catalog.js';
 import type { ToolDefinition } from '../../../../libs/tools/src/definition.js';
+import { validateParams } from '../../../../libs/tools/src/validate-params.js';
 import type { ToolResponseDto } from '../dtos/tool.dto.js';
 
 @Injectable()
@@ -11,10 +12,19 @@ export class ToolService {
       description: tool.description,
       resultKind: tool.resultKind,
       paramsSchema: tool.paramsSchema,
+      examples: tool.examples as Record<string, unknown>[],
+      requires: tool.requires(defaultParams(tool)),
     }));
   }
 
   get(name: string): ToolDefinition | undefined {
     return TOOL_CATALOG.get(name);
   }
+}
+
+/** The params a job gets when it gives none: `{}` with the schema's defaults filled in. */
+function defaultParams(tool: ToolDefinition): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  validateParams(tool, params);
+  return params;
 }
