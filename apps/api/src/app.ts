@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { ApiConfig } from './config.js';
 import { ErrorFilter } from './middleware/error.filter.js';
 import { invalidFields, type FieldProblem } from './utils/errors.js';
-import { toOpenApi31 } from './utils/openapi.js';
+import { createOpenApiDocument, OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from './utils/openapi.js';
 
 /** Results travel through Redis, not request bodies: 1 MiB is plenty for a job definition. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -54,17 +54,8 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     }),
   );
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('bpfleet')
-      .setDescription('Run BPF performance tools on remote Linux hosts as jobs.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, toOpenApi31(document), {
-    jsonDocumentUrl: 'openapi.json',
+  SwaggerModule.setup(SWAGGER_UI_PATH, app, createOpenApiDocument(app), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
     raw: ['json'],
     customSiteTitle: 'bpfleet API',
   });

@@ -1,16 +1,22 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HostResponseDto } from '../dtos/host.dto.js';
 import { HostService } from '../services/host.service.js';
+import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('hosts')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('v1/hosts')
 export class HostController {
   constructor(private readonly service: HostService) {}
 
   @Get()
-  @ApiOkResponse({ type: [HostResponseDto] })
+  @ApiOperation({
+    operationId: 'listHosts',
+    summary: 'List hosts',
+    description: 'Every host whose agent ever sent a heartbeat; `online` iff the last one is recent.',
+  })
+  @ApiOkResponse({ type: [HostResponseDto], description: 'The hosts.' })
   list(): Promise<HostResponseDto[]> {
     return this.service.list();
   }

@@ -1,17 +1,24 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { ToolResult } from '../../../../libs/contracts/src/index.js';
 import { ErrorResponseDto } from '../dtos/error.dto.js';
 import { UuidPipe } from '../middleware/uuid.pipe.js';
 import { RunService } from '../services/run.service.js';
+import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('runs')
-@ApiBearerAuth()
+@ApiBearer()
 @Controller('v1/runs')
 export class RunController {
   constructor(private readonly service: RunService) {}
 
   @Get(':id/result')
+  @ApiOperation({
+    operationId: 'getRunResult',
+    summary: 'Get a run result',
+    description: 'What the run measured on its host; a cancelled run keeps what it saw before it stopped.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The run id, from the `runs` of its job.' })
   @ApiOkResponse({
     description: 'The stored result: one of the kinds events | counts | histogram | stacks.',
     schema: {
@@ -21,7 +28,25 @@ export class RunController {
       additionalProperties: true,
     },
   })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown run, or no result yet (the message says its status).' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: '`id` is not a UUID.',
+    example: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'id: must be a UUID, got "42"',
+      details: [{ field: 'id', message: 'must be a UUID, got "42"' }],
+    },
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown run, or no result yet (the message says its status).',
+    example: {
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'run 0b7c6a52-3f0e-4a53-9b7e-2f6d7c1b9a10 has no result yet (status: running)',
+    },
+  })
   getResult(@Param('id', UuidPipe) id: string): Promise<ToolResult> {
     return this.service.getResult(id);
   }

@@ -19,12 +19,20 @@ import { JOB_STATUSES, type JobStatus } from '../entities/job.entity.js';
 import { RunResponseDto, RunSummaryDto } from './run.dto.js';
 
 export class CreateJobDto {
-  @ApiProperty({ example: 'execsnoop', description: 'A tool name from GET /v1/tools.' })
+  @ApiProperty({ maxLength: 64, example: 'execsnoop', description: 'A tool name from GET /v1/tools.' })
   @MaxLength(64)
   @IsString()
   tool: string;
 
-  @ApiProperty({ type: [String], example: ['web-1'], description: 'Host names from GET /v1/hosts; one run per host.' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', pattern: HOST_NAME_PATTERN.source },
+    minItems: 1,
+    maxItems: 1000,
+    uniqueItems: true,
+    example: ['web-1'],
+    description: 'Host names from GET /v1/hosts; one run per host.',
+  })
   // class-validator checks the decorator nearest the property first; stopAtFirstError reports only that one.
   @ArrayUnique({ message: 'hosts must not contain duplicates' })
   @Matches(HOST_NAME_PATTERN, { each: true, message: 'each value in hosts must be a host name ([a-zA-Z0-9._-])' })
@@ -34,7 +42,7 @@ export class CreateJobDto {
   @IsArray()
   hosts: string[];
 
-  @ApiProperty({ minimum: 1, example: 10, description: 'Seconds to trace; at most BPFLEET_MAX_DURATION_SEC (3600).' })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 10, description: 'Seconds to trace; at most BPFLEET_MAX_DURATION_SEC (default 3600).' })
   @Min(1)
   @IsInt()
   durationSec: number;
@@ -71,7 +79,7 @@ export class JobResponseDto {
   @ApiProperty({ enum: JOB_STATUSES })
   status: JobStatus;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1 })
   durationSec: number;
 
   @ApiProperty({ type: 'object', additionalProperties: true })
@@ -85,7 +93,7 @@ export class JobResponseDto {
 }
 
 export class JobListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Page size.' })
   @Max(100)
   @Min(1)
   @IsInt()
@@ -93,7 +101,7 @@ export class JobListQueryDto {
   @IsOptional()
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @ApiPropertyOptional({ maxLength: 200, description: '`nextCursor` of the previous page.' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
