@@ -34,11 +34,13 @@ describeKernel('the catalog against its compiled BPF objects', () => {
         programNames.push(...obj.programs().map((p) => p.name));
       }
 
+      // Only this run's programs: others of the same name may be loaded by another run on this machine.
+      const before = new Set<number>(loadedPrograms(programNames).keys());
       let during: number[] = [];
       const out = await runTool(tool, {}, {
         durationMs: 300,
         onAttached: () => {
-          during = [...loadedPrograms(programNames).keys()];
+          during = [...loadedPrograms(programNames).keys()].filter((id) => !before.has(id));
         },
       });
       expect(out.result.kind).toBe(definition.resultKind);
@@ -50,8 +52,9 @@ describeKernel('the catalog against its compiled BPF objects', () => {
       });
       expect(during.length).toBeGreaterThan(0);
       // The kernel frees programs after an RCU grace period: poll briefly.
-      for (let i = 0; i < 50 && (loadedPrograms(programNames).size > 0 || linksOf(during).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
-      expect([...loadedPrograms(programNames).keys()].filter((id) => during.includes(id))).toEqual([]);
+      const left = () => [...loadedPrograms(programNames).keys()].filter((id) => during.includes(id));
+      for (let i = 0; i < 50 && (left().length > 0 || linksOf(during).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(left()).toEqual([]);
       expect(linksOf(during)).toEqual([]);
     });
   }
