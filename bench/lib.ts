@@ -1,7 +1,22 @@
 /** Small process, timing and formatting helpers for the benchmarks. */
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (this file runs as dist/bench/lib.js). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where the bench compiles its workloads and writes scratch files. */
+export const WORK = join(process.env.BPFLEET_DATA_DIR ?? join(ROOT, '.data'), 'bench');
+
+/** The value after `--name` on the command line. */
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+export const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -37,6 +52,22 @@ export interface Started {
   lines: string[];
 }
 
+/** Appends every line a child writes (stdout and stderr) to `lines`, calling `onLine` with its arrival time. */
+function readLines(child: ChildProcess, lines: string[], onLine?: (line: string, at: number) => void): void {
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const at = performance.now();
+      const parts = (partial + chunk.toString()).split('\n');
+      partial = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        onLine?.(line, at);
+      }
+    });
+  }
+}
+
 /**
  * Spawns a command and resolves when a line of its stdout or stderr matches `ready`, with the time
  * since just before spawn(). Rejects on exit or timeout (killing the child).
@@ -57,22 +88,56 @@ export function startUntil(cmd: string, args: string[], ready: RegExp, opts: Spa
         reject(err);
       } else resolve({ child, ms, lines });
     };
-    let partial = '';
-    const onData = (chunk: Buffer) => {
-      const at = performance.now();
-      const text = partial + chunk.toString();
-      const parts = text.split('\n');
-      partial = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (ready.test(line)) finish(undefined, at - t0);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    readLines(child, lines, (line, at) => {
+      if (ready.test(line)) finish(undefined, at - t0);
+    });
     child.on('exit', (code, sig) => finish(new Error(`${cmd} exited (${code ?? sig}) before ${ready}: ${lines.slice(-5).join(' | ')}`)));
     child.on('error', (err) => finish(err));
   });
+}
+
+/** How many of a process's file descriptors point at something matching `target` (e.g. /^anon_inode:bpf_link$/). */
+function countFds(pid: number, target: RegExp): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (target.test(readlinkSync(`/proc/${pid}/fd/${fd}`))) n++;
+    } catch {
+      // closed between readdir and readlink
+    }
+  }
+  return n;
+}
+
+/**
+ * For tracers that print nothing once attached (libbpf-tools offcputime, perf record): spawns the command and
+ * resolves when the process holds `count` descriptors matching `target` (its BPF links or perf events, opened
+ * after load), with the time since just before spawn(). Its output is kept in `lines` (and drained, so a long
+ * report at exit never blocks on a full pipe).
+ */
+export async function startHolding(cmd: string, args: string[], target: RegExp, count = 1, timeoutMs = 30_000): Promise<Started> {
+  const lines: string[] = [];
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let failed: Error | undefined;
+  child.on('error', (err) => (failed = err));
+  readLines(child, lines);
+  for (;;) {
+    await sleep(5);
+    if (failed) throw failed;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${cmd} exited (${child.exitCode ?? child.signalCode}) before attaching: ${lines.slice(-5).join(' | ')}`);
+    }
+    try {
+      if (countFds(child.pid!, target) >= count) return { child, ms: performance.now() - t0, lines };
+    } catch {
+      // /proc/PID/fd vanished: the process is exiting, which the next turn reports
+    }
+    if (performance.now() - t0 > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`${cmd}: fewer than ${count} fds matching ${target} after ${timeoutMs} ms`);
+    }
+  }
 }
 
 /** Sends `signal`, waits for exit, SIGKILLs after `graceMs`. */
@@ -136,6 +201,10 @@ export function memMb(pid: number): Mem {
   };
 }
 
+/** The larger of each figure (a peak over samples). */
+export const peakMem = (a: Mem | undefined, b: Mem): Mem =>
+  !a ? b : { rss: Math.max(a.rss, b.rss), pss: Math.max(a.pss, b.pss), uss: Math.max(a.uss, b.uss), anon: Math.max(a.anon, b.anon) };
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -155,4 +224,19 @@ export const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isF
 export function table(head: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Measures every config once per round for `runs` rounds, rotating the order each round so drift (thermal,
+ * noisy neighbours) spreads over every config. Returns each config's figures, one per round.
+ */
+export async function interleaved<C extends string>(configs: readonly C[], runs: number, measure: (config: C, round: number) => Promise<number>): Promise<Record<C, number[]>> {
+  const figures = Object.fromEntries(configs.map((c) => [c, [] as number[]])) as Record<C, number[]>;
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < configs.length; i++) {
+      const c = configs[(i + r) % configs.length]!;
+      figures[c].push(await measure(c, r));
+    }
+  }
+  return figures;
 }

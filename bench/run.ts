@@ -1,37 +1,33 @@
 /**
- * bpfleet benchmarks: bpfleet vs libbpf-tools vs bpftrace, side by side in one run, medians of --runs runs.
- *   ./dev.sh bench [--runs N] [--only attach|overhead|memory|ffi]
+ * bpfleet benchmarks: bpfleet vs libbpf-tools vs bpftrace (and perf), side by side in one run, medians of --runs runs.
+ *   ./dev.sh bench [--runs N] [--only attach|overhead|memory|ffi|profile|offcputime] [--seconds S]
+ *                  [--spin-seconds S] [--agent-seconds S]
  * Prints a markdown report and writes it into docs/PERFORMANCE.md between the bench markers (the
- * hand-written analysis outside the markers is kept). Needs root; installs bpftrace and libbpf-tools with
- * apt-get if missing (the product itself never needs them).
+ * hand-written analysis outside the markers is kept). Needs root; installs bpftrace, libbpf-tools and
+ * linux-perf with apt-get if missing (the product itself never needs them).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fmt, fmtInt, freePort, has, type Mem, median, memMb, ratio, run, sh, sleep, startUntil, stop, table, type Started } from './lib.js';
+import { join } from 'node:path';
+import { AGENT, startAgent, TOOL_HELPER } from './bpfleet.js';
+import { arg, fmt, fmtInt, has, interleaved, log, type Mem, median, memMb, peakMem, ratio, ROOT, run, sh, sleep, startUntil, stop, table, type Started, WORK } from './lib.js';
+import { benchOffcpu, benchProfile } from './stacks.js';
+import { pingpong } from './workloads.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WORK = join(process.env.BPFLEET_DATA_DIR ?? join(ROOT, '.data'), 'bench');
 const HELPER = join(ROOT, 'dist/bench/runqlat-helper.js');
 const RB_NODE = join(ROOT, 'dist/bench/ringbuf-node.js');
-const AGENT = join(ROOT, 'dist/apps/worker/src/main.js');
 // bpftrace's own runqlat.bt minus an #include that bpftrace 0.17 cannot parse on Debian 12 (see the file).
 const RUNQLAT_BT = join(ROOT, 'bench/runqlat.bt');
 const LIBBPF_RUNQLAT = '/usr/sbin/runqlat';
 /** The V8 flags apps/worker/src/main.ts runs the agent with (it re-executes itself with them). */
 const AGENT_V8_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 const RUNS = Math.max(1, Number(arg('runs') ?? 5));
 const ONLY = arg('only');
 const PINGPONG_SECS = Number(arg('seconds') ?? 3);
-
-const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const SPIN_SECS = Number(arg('spin-seconds') ?? 5);
+const AGENT_SECS = Number(arg('agent-seconds') ?? 30);
 
 // ───────────────────────────── preparation ─────────────────────────────
 
@@ -40,6 +36,7 @@ function prepare(): void {
   const missing = [
     ['bpftrace', 'bpftrace'],
     [LIBBPF_RUNQLAT, 'libbpf-tools'],
+    ['perf', 'linux-perf'],
   ].filter(([cmd]) => !has(cmd!)).map(([, pkg]) => pkg!);
   if (missing.length) {
     log(`installing ${missing.join(' ')} (comparison tools, bench only)`);
@@ -50,6 +47,7 @@ function prepare(): void {
     execFileSync('cc', ['-O2', '-Wall', '-o', join(WORK, out), join(ROOT, 'bench', src), ...extra], { stdio: 'inherit' });
   cc('pingpong', 'pingpong.c');
   cc('flood', 'flood.c');
+  cc('spin', 'spin.c', ['-fno-omit-frame-pointer', '-pthread']);
   cc('ringbuf-consume', 'ringbuf-consume.c', ['-lbpf']);
   execFileSync(
     'clang',
@@ -57,7 +55,7 @@ function prepare(): void {
       '-c', join(ROOT, 'bench/ringbuf-flood.bpf.c'), '-o', join(WORK, 'ringbuf-flood.bpf.o')],
     { stdio: 'inherit' },
   );
-  for (const f of [HELPER, RB_NODE, AGENT, join(ROOT, 'build/bpf/runqlat.bpf.o')]) {
+  for (const f of [HELPER, TOOL_HELPER, RB_NODE, AGENT, join(ROOT, 'build/bpf/runqlat.bpf.o')]) {
     if (!existsSync(f)) throw new Error(`${f} missing: build first (./dev.sh bench does)`);
   }
 }
@@ -70,6 +68,8 @@ type Tracer = 'bpfleet' | 'libbpf-tools' | 'bpftrace';
 function startTracer(t: Tracer): Promise<Started> {
   switch (t) {
     case 'bpfleet':
+      // Not tool-helper.js: its params validation (ajv import + schema compile, over 100 ms here, which the agent
+      // pays once at boot, never per run) would land in the from-exec and bare-process figures.
       return startUntil('node', [HELPER, 'hold'], /^attached /);
     case 'libbpf-tools':
       // stdbuf: the line is printed after attach, but a pipe would keep it in stdio's buffer.
@@ -141,25 +141,16 @@ async function benchAttach(): Promise<string> {
 
 // ───────────────────────────── 2. overhead ─────────────────────────────
 
-async function pingpong(): Promise<number> {
-  const out = await run('taskset', ['-c', '0', join(WORK, 'pingpong'), String(PINGPONG_SECS)]);
-  return Number(out.trim());
-}
-
 async function benchOverhead(): Promise<string> {
   const configs = ['nothing', 'libbpf-tools', 'bpftrace', 'bpfleet'] as const;
-  const rates: Record<(typeof configs)[number], number[]> = { nothing: [], 'libbpf-tools': [], bpftrace: [], bpfleet: [] };
-  for (let r = 0; r < RUNS; r++) {
-    // Rotate the order each round so drift (thermal, noisy neighbours) spreads over every config.
-    const order = configs.map((_, i) => configs[(i + r) % configs.length]!);
-    for (const c of order) {
-      log(`overhead, run ${r + 1}/${RUNS}: ${c}`);
-      const tracer = c === 'nothing' ? undefined : await startTracer(c);
-      await sleep(300);
-      rates[c].push(await pingpong());
-      if (tracer) await stop(tracer.child, c === 'bpfleet' ? 'SIGTERM' : 'SIGINT');
-    }
-  }
+  const rates = await interleaved(configs, RUNS, async (c, r) => {
+    log(`overhead, run ${r + 1}/${RUNS}: ${c}`);
+    const tracer = c === 'nothing' ? undefined : await startTracer(c);
+    await sleep(300);
+    const rate = await pingpong(PINGPONG_SECS);
+    if (tracer) await stop(tracer.child, c === 'bpfleet' ? 'SIGTERM' : 'SIGINT');
+    return rate;
+  });
   const base = median(rates.nothing);
   const lt = median(rates['libbpf-tools']);
   const rows = configs.map((c) => [
@@ -185,67 +176,37 @@ async function benchOverhead(): Promise<string> {
 // ───────────────────────────── 3. memory ─────────────────────────────
 
 async function benchMemory(): Promise<string> {
-  const { Redis } = await import('ioredis');
-  const { Queue } = await import('bullmq');
-  const { traceHostQueueName, hostHeartbeatsKey, TRACE_RESULTS_QUEUE } = await import('../libs/contracts/src/index.js');
-
-  let redisChild: Started | undefined;
-  let url = process.env.REDIS_URL;
-  if (!url) {
-    const port = await freePort();
-    redisChild = await startUntil('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/);
-    url = `redis://127.0.0.1:${port}`;
-  }
-  const host = `bench-${process.pid}`;
-  const prefix = 'bpfleet';
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
-  const queue = new Queue(traceHostQueueName(host), { connection: redis, prefix });
-  const agent = await startUntil('node', [AGENT], /consuming trace-host/, {
-    env: { ...process.env, REDIS_URL: url, BPFLEET_HOST_NAME: host, BPFLEET_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' },
-  });
-  const pid = agent.child.pid!;
+  const agent = await startAgent();
   const idle: Mem[] = [];
   const during: Record<string, Mem> = {};
   const outcome: Record<string, string> = {};
-  const peakOf = (a: Mem | undefined, b: Mem): Mem =>
-    !a ? b : { rss: Math.max(a.rss, b.rss), pss: Math.max(a.pss, b.pss), uss: Math.max(a.uss, b.uss), anon: Math.max(a.anon, b.anon) };
   try {
-    for (let i = 0; i < 50 && !(await redis.hget(hostHeartbeatsKey(prefix), host)); i++) await sleep(100);
     await sleep(3000); // let start-up garbage settle
     for (let i = 0; i < 10; i++) {
-      idle.push(memMb(pid));
+      idle.push(memMb(agent.pid));
       await sleep(200);
     }
     for (const tool of ['runqlat', 'execsnoop']) {
-      const runId = `bench-${tool}-${Date.now()}`;
       log(`memory: agent running ${tool}`);
-      await queue.add(tool, { jobId: runId, runId, host, tool, durationSec: 5, params: {} }, { jobId: runId });
       let peak: Mem | undefined;
-      const deadline = Date.now() + 20_000;
       let execs = 0;
-      for (;;) {
-        peak = peakOf(peak, memMb(pid));
-        const state = await (await queue.getJob(runId))?.getState();
-        if (state === 'completed' || state === 'failed' || Date.now() > deadline) break;
+      const tick = async () => {
+        peak = peakMem(peak, memMb(agent.pid));
         // execsnoop: give it events (short-lived processes) while it runs.
         if (tool === 'execsnoop' && execs < 300) {
           execs += 20;
           await Promise.all(Array.from({ length: 20 }, () => run('/bin/true', [])));
         }
-        await sleep(100);
-      }
+      };
+      const final = await agent.runJob({ tool, params: {}, durationSec: 5, tick, tickMs: 100 });
       during[tool] = peak!;
-      const results = new Queue(TRACE_RESULTS_QUEUE, { connection: redis, prefix });
-      const msgs = (await results.getJobs(['waiting', 'completed', 'failed', 'delayed'])).map((j) => j.data as { type: string; runId: string; result?: { count?: number; total?: number }; error?: string });
-      const final = msgs.find((m) => m.runId === runId && (m.type === 'succeeded' || m.type === 'failed'));
-      outcome[tool] = !final ? 'no result' : final.type === 'failed' ? `failed: ${final.error}` : `succeeded, ${final.result?.count ?? final.result?.total ?? '?'} ${tool === 'runqlat' ? 'latencies' : 'events'}`;
-      await results.close();
+      outcome[tool] =
+        final?.type === 'succeeded'
+          ? `succeeded, ${final.result.kind === 'histogram' ? final.result.count : final.result.total} ${tool === 'runqlat' ? 'latencies' : 'events'}`
+          : final?.type === 'failed' ? `failed: ${final.error}` : 'no result';
     }
   } finally {
-    await stop(agent.child, 'SIGTERM');
-    await queue.close();
-    redis.disconnect();
-    if (redisChild) await stop(redisChild.child, 'SIGTERM');
+    await agent.close();
   }
 
   // The comparison tools, measured while nothing else of ours runs (no other node process shares pages).
@@ -274,8 +235,8 @@ async function benchMemory(): Promise<string> {
     '',
     'The real agent process, `node dist/apps/worker/src/main.js` (which re-executes itself with its V8 flags), against a',
     'throwaway redis-server; runs are enqueued directly on its BullMQ queue `trace-host-<name>`. Idle: median of 10 samples',
-    'after start-up; during a run: peak of samples every 100 ms. There is no `profile` tool yet, so the run figures are',
-    'for runqlat (kernel-side histogram) and execsnoop (ring buffer, per-event decoding). Columns, in MB:',
+    'after start-up; during a run: peak of samples every 100 ms. The run figures here are for runqlat (kernel-side',
+    'histogram) and execsnoop (ring buffer, per-event decoding); a profile run is in section 5. Columns, in MB:',
     '**RSS** (VmRSS: every resident page, including the shared, clean, reclaimable file pages of the `node` binary or of',
     "bpftrace's LLVM/clang libraries); **PSS** (shared pages divided among the processes mapping them); **USS** =",
     'Private_Clean + Private_Dirty of smaps_rollup (returned to the host when the process exits — file pages count here',
@@ -286,7 +247,7 @@ async function benchMemory(): Promise<string> {
     table(['process', 'RSS', 'PSS', 'USS', 'anon'], rows),
     '',
     `Goals (metric: RSS, as the issue states them): ≤ 80 MB idle — **${idleMed.rss <= 80 ? 'met' : 'missed'}** (${fmt(idleMed.rss)} MB RSS; ${fmt(idleMed.anon)} MB anon); ` +
-      `≤ 120 MB during a run — **${runPeak <= 120 ? 'met' : 'missed'}** (${fmt(runPeak)} MB RSS, ${fmt(runPeakAnon)} MB anon; not a profile run).`,
+      `≤ 120 MB during a run — **${runPeak <= 120 ? 'met' : 'missed'}** (${fmt(runPeak)} MB RSS, ${fmt(runPeakAnon)} MB anon; for a profile run see section 5).`,
   ].join('\n');
 }
 
@@ -371,14 +332,21 @@ function machine(): string {
   return [
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${os}, kernel ${sh('uname -r')}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (virtual machine)`,
-    `- Node ${process.version}; libbpf ${ver('libbpf1')}; libbpf-tools ${ver('libbpf-tools')}; bpftrace ${ver('bpftrace')}`,
+    `- Node ${process.version}; libbpf ${ver('libbpf1')}; libbpf-tools ${ver('libbpf-tools')}; bpftrace ${ver('bpftrace')}; perf ${ver('linux-perf')}`,
     `- Command: \`./dev.sh bench --runs ${RUNS}${ONLY ? ` --only ${ONLY}` : ''}\``,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   prepare();
-  const sections: Record<string, () => Promise<string>> = { attach: benchAttach, overhead: benchOverhead, memory: benchMemory, ffi: benchFfi };
+  const sections: Record<string, () => Promise<string>> = {
+    attach: benchAttach,
+    overhead: benchOverhead,
+    memory: benchMemory,
+    ffi: benchFfi,
+    profile: () => benchProfile({ runs: RUNS, spinSeconds: SPIN_SECS, agentSeconds: AGENT_SECS }),
+    offcputime: () => benchOffcpu({ runs: RUNS, seconds: PINGPONG_SECS }),
+  };
   if (ONLY && !sections[ONLY]) throw new Error(`--only: one of ${Object.keys(sections).join(', ')}`);
   const parts = [machine()];
   for (const [name, fn] of Object.entries(sections)) {
