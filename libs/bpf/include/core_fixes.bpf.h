@@ -44,4 +44,22 @@ static __always_inline __u32 get_cfs_nr_queued(void *cfs_rq)
 	return BPF_CORE_READ((struct cfs_rq___o *)cfs_rq, nr_running);
 }
 
+/*
+ * sched_process_exit gained a group_dead argument in Linux 6.16 (with its own event record, which is how
+ * CO-RE tells). Before, the nearest to "the last thread of the process is exiting" is the exit of the
+ * group leader, as libbpf-tools' exitsnoop takes it (early when the leader ends before other threads).
+ * Reading ctx[1] only in the branch the relocation keeps lets the program attach to the one-argument
+ * tracepoint of older kernels, which refuse programs that read past their arguments.
+ */
+struct trace_event_raw_sched_process_exit___x {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+static __always_inline bool sched_process_exit_group_dead(__u64 *ctx, struct task_struct *task)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit___x, group_dead))
+		return (bool)ctx[1];
+	return BPF_CORE_READ(task, pid) == BPF_CORE_READ(task, tgid);
+}
+
 #endif /* BPFLEET_CORE_FIXES_BPF_H */

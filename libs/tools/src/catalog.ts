@@ -1,7 +1,14 @@
 import type { ToolDefinition } from './definition.js';
 import type { ToolImplementation } from './runtime/runner.js';
+import { cpudist } from './cpudist/cpudist.schema.js';
+import { cpufreq } from './cpufreq/cpufreq.schema.js';
 import { execsnoop } from './execsnoop/execsnoop.schema.js';
+import { exitsnoop } from './exitsnoop/exitsnoop.schema.js';
+import { offcputime } from './offcputime/offcputime.schema.js';
+import { profile } from './profile/profile.schema.js';
 import { runqlat } from './runqlat/runqlat.schema.js';
+import { runqlen } from './runqlen/runqlen.schema.js';
+import { runqslower } from './runqslower/runqslower.schema.js';
 import { syscount } from './syscount/syscount.schema.js';
 
 /** One catalog entry: the pure definition, and how to load its runtime half (native: the agent only). */
@@ -19,8 +26,15 @@ const tool = <D extends ToolDefinition<any, any>>(definition: D, load: CatalogEn
  */
 export const CATALOG: readonly CatalogEntry<any>[] = [
   tool(execsnoop, () => import('./execsnoop/execsnoop.js')),
+  tool(exitsnoop, () => import('./exitsnoop/exitsnoop.js')),
   tool(syscount, () => import('./syscount/syscount.js')),
   tool(runqlat, () => import('./runqlat/runqlat.js')),
+  tool(runqslower, () => import('./runqslower/runqslower.js')),
+  tool(runqlen, () => import('./runqlen/runqlen.js')),
+  tool(cpudist, () => import('./cpudist/cpudist.js')),
+  tool(cpufreq, () => import('./cpufreq/cpufreq.js')),
+  tool(profile, () => import('./profile/profile.js')),
+  tool(offcputime, () => import('./offcputime/offcputime.js')),
 ];
 
 /** Every tool's definition, by name. Pure data: safe to import from the API. */
