@@ -1,5 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Capability, ResultKind, RunStats, ToolResult } from '../../contracts/src/index.js';
+import type { ParamsError } from './validate-params.js';
 
 /** The result type of a result kind. */
 export type ResultOf<K extends ResultKind> = Extract<ToolResult, { kind: K }>;
@@ -20,6 +21,8 @@ export interface ToolDefinition<P = Record<string, unknown>, K extends ResultKin
   requires(params: P): Capability[];
   /** Params worth trying: documentation, and the catalog test builds each one's kernel config. */
   examples: P[];
+  /** Rules JSON Schema cannot state (one field against another), run on params the schema accepted. */
+  check(params: P): ParamsError[];
 }
 
 /** The params type of a tool definition. */
@@ -36,6 +39,7 @@ export function defineTool<const S extends JSONSchema, K extends ResultKind, P =
   paramsSchema: S;
   requires: Capability[] | ((params: NoInfer<P>) => Capability[]);
   examples?: NoInfer<P>[];
+  check?: (params: NoInfer<P>) => ParamsError[];
 }): ToolDefinition<P, K> {
   const { requires } = def;
   return {
@@ -45,6 +49,7 @@ export function defineTool<const S extends JSONSchema, K extends ResultKind, P =
     paramsSchema: def.paramsSchema as Record<string, unknown>,
     requires: typeof requires === 'function' ? requires : () => requires,
     examples: def.examples ?? [],
+    check: def.check ?? (() => []),
   };
 }
 

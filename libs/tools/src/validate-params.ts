@@ -30,13 +30,14 @@ function describe(error: ErrorObject): ParamsError {
 }
 
 /**
- * Validates `params` in place against the tool's schema, filling in defaults.
- * Returns the errors, each naming its field; an empty list means the params are valid.
+ * Validates `params` in place against the tool's schema, filling in defaults, then against the tool's own
+ * cross-field rules. Returns the errors, each naming its field; an empty list means the params are valid.
  */
 export function validateParams(tool: ToolDefinition, params: unknown): ParamsError[] {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     return [{ field: 'params', message: 'must be an object' }];
   }
   const validate = validatorFor(tool);
-  return validate(params) ? [] : (validate.errors ?? []).map(describe);
+  if (!validate(params)) return (validate.errors ?? []).map(describe);
+  return tool.check(params as Record<string, unknown>);
 }

@@ -32,6 +32,11 @@ export const execsnoop = defineTool({
       },
     },
   },
+  // The kernel compares bytes: a UTF-8 text of 31 characters may not fit its 31 bytes.
+  check: (p) =>
+    p.nameContains !== undefined && Buffer.byteLength(p.nameContains, 'utf8') > 31
+      ? [{ field: 'params.nameContains', message: 'must not be longer than 31 bytes in UTF-8' }]
+      : [],
   examples: [
     { failedOnly: false, maxArgs: 20, maxEventsPerSecond: EXECSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND },
     { uid: 0, cgroup: '/sys/fs/cgroup', failedOnly: true, nameContains: 'python', maxArgs: 60, maxEventsPerSecond: 100 },

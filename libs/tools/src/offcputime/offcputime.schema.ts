@@ -28,6 +28,10 @@ export const offcputime = defineTool({
       stack: stackParam,
     },
   },
+  check: (p) =>
+    p.maxBlockUs !== undefined && p.maxBlockUs < p.minBlockUs
+      ? [{ field: 'params.maxBlockUs', message: `must not be below minBlockUs (${p.minBlockUs})` }]
+      : [],
   examples: [
     { minBlockUs: 1, stack: 'both' },
     { pid: 1, tid: 1, comm: 'init', minBlockUs: 1000, maxBlockUs: 1_000_000, state: 2, stack: 'kernel' },

@@ -5,7 +5,6 @@ import { offcputime, type OffcputimeParams } from './offcputime.schema.js';
 
 /** The rodata config of offcputime.bpf.c for these params. */
 export function offcputimeConfig(p: OffcputimeParams) {
-  if (p.maxBlockUs !== undefined && p.maxBlockUs < p.minBlockUs) throw new RangeError(`maxBlockUs ${p.maxBlockUs} is below minBlockUs ${p.minBlockUs}`);
   return {
     ...taskFilterRodata(p),
     ...stackRodata(p.stack),
