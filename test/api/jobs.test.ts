@@ -97,6 +97,9 @@ describe('jobs', () => {
     ['params wrong type', { ...valid, params: { latency: 'yes' } }, 'params.latency'],
     ['unknown field in params', { ...valid, params: { bogus: 1 } }, 'params.bogus'],
     ['params not an object', { ...valid, params: [1] }, 'params'],
+    ['params breaking a cross-field rule', { ...valid, tool: 'offcputime', params: { minBlockUs: 5000, maxBlockUs: 10 } }, 'params.maxBlockUs'],
+    ['profile frequency above 1000 Hz', { ...valid, tool: 'profile', params: { frequencyHz: 5000 } }, 'params.frequencyHz'],
+    ['profile stack half unknown', { ...valid, tool: 'profile', params: { stack: 'both ' } }, 'params.stack'],
     ['unknown field in body', { ...valid, priority: 'high' }, 'priority'],
     ['body is an array', [valid], 'body'],
   ];
