@@ -33,6 +33,12 @@ export interface Collector<R> {
   collect(window: RunWindow): R | Promise<R>;
   /** Extra counters for the run's stats (e.g. symbolization time). */
   stats?(): RunStats;
+  /**
+   * Per-interval snapshots (`intervalSec`): `tick(i)` is called every `everyMs` while the probes are attached
+   * (i = 0, 1, …; on a fixed schedule, so intervals do not drift), not at the end: `collect` takes what is
+   * left as the last interval.
+   */
+  intervals?: { everyMs: number; tick(index: number): void };
 }
 
 /** The result type a tool's definition declares. */
@@ -64,6 +70,19 @@ export interface ToolImplementation<D extends ToolDefinition<any, any> = ToolDef
 }
 
 const elapsed = (from: number) => Math.round(performance.now() - from);
+
+/** Waits out the run (its duration, or until aborted), ticking the collector's intervals on schedule. */
+async function traceWindow(ctx: ToolRunContext<unknown>, intervals: Collector<unknown>['intervals']): Promise<void> {
+  if (!intervals) return sleepOrAbort(ctx.durationMs, ctx.signal);
+  const start = performance.now();
+  const end = start + ctx.durationMs;
+  for (let i = 0; !ctx.signal.aborted; i++) {
+    const next = start + (i + 1) * intervals.everyMs;
+    if (next >= end) return sleepOrAbort(end - performance.now(), ctx.signal);
+    await sleepOrAbort(next - performance.now(), ctx.signal);
+    if (!ctx.signal.aborted) intervals.tick(i);
+  }
+}
 
 /**
  * Declares a tool's runtime half on the shared skeleton: open (CO-RE against a minimized BTF) → rodata →
@@ -98,7 +117,7 @@ export function defineRunner<D extends ToolDefinition<any, any>>(definition: D, 
         const attachMs = elapsed(start);
         const attachedAt = performance.now();
         ctx.onAttached();
-        await sleepOrAbort(ctx.durationMs, ctx.signal);
+        await traceWindow(ctx, collector.intervals);
         for (const link of links) link.close();
         const tracedMs = elapsed(attachedAt);
         for (const ring of rings) ring.consume();
