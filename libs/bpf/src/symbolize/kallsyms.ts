@@ -121,6 +121,20 @@ export class KernelSymbols {
     return found;
   }
 
+  /** Name strings made so far, by index: a hot symbol (`__schedule`) is one string in every frame naming it. */
+  readonly #nameStrings = new Map<number, string>();
+
+  /** Name of the symbol at `index`. */
+  nameAt(index: number): string {
+    let name = this.#nameStrings.get(index);
+    if (name === undefined) {
+      const { bytes, offsets } = this.names;
+      name = bytes.toString('latin1', offsets[index], offsets[index + 1]);
+      this.#nameStrings.set(index, name);
+    }
+    return name;
+  }
+
   /** Address of the symbol at `index` (from {@link indexOf}). */
   addressAt(index: number): bigint {
     return (BigInt(this.hi[index]) << 32n) | BigInt(this.lo[index]);
@@ -137,8 +151,7 @@ export class KernelSymbols {
     const h = Number((addr >> 32n) & 0xffffffffn);
     const l = Number(addr & 0xffffffffn);
     const offset = (h - this.hi[i]) * TWO_32 + (l - this.lo[i]);
-    const { bytes, offsets } = this.names;
-    return { symbol: bytes.toString('latin1', offsets[i], offsets[i + 1]), module: this.modules[this.moduleIndex[i]!], offset };
+    return { symbol: this.nameAt(i), module: this.modules[this.moduleIndex[i]!], offset };
   }
 }
 

@@ -68,6 +68,16 @@ export function collectStacks(obj: BpfObject, options: StackCollection, resource
 async function symbolizeCounts(obj: BpfObject, symbolizer: Symbolizer, options: StackCollection): Promise<StacksResult['stacks']> {
   const stackmap = obj.map('stackmap');
   const halves = new Map<string, Promise<StackFrame[]>>();
+  // One object per distinct frame, shared by every stack it appears in: a busy host's profile has tens of
+  // thousands of stacks but far fewer distinct frames, and the result holds every stack until it is sent.
+  const frames = new Map<string, StackFrame>();
+  const intern = (list: StackFrame[]) =>
+    list.map((f) => {
+      const key = `${f.module}\0${f.symbol}\0${f.offset}`;
+      let shared = frames.get(key);
+      if (!shared) frames.set(key, (shared = f));
+      return shared;
+    });
   const once = (cacheKey: string, frames: () => Promise<StackFrame[]>) => {
     if (!halves.has(cacheKey)) halves.set(cacheKey, frames());
     return halves.get(cacheKey)!;
@@ -82,7 +92,7 @@ async function symbolizeCounts(obj: BpfObject, symbolizer: Symbolizer, options: 
         options.stack === 'user' ? [] : kernelFrames(key.kern_stack_id),
         options.stack === 'kernel' ? [] : userFrames(key.pid, key.user_stack_id),
       ]);
-      const stack: StacksResult['stacks'][number] = { frames: [...kernel, ...user], pid: key.pid, comm: key.comm, count: Number(v.readBigUInt64LE(0)) };
+      const stack: StacksResult['stacks'][number] = { frames: intern([...kernel, ...user]), pid: key.pid, comm: key.comm, count: Number(v.readBigUInt64LE(0)) };
       if (options.perThread) stack.tid = key.tid;
       return stack;
     }),
