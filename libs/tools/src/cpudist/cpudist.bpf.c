@@ -14,16 +14,12 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
-#include "loglinear.bpf.h"
 #include "maps.bpf.h"
 #include "task_filter.bpf.h"
 
 #define MAX_ENTRIES 10240
-#define MAX_KEYS 1024
 #define TASK_DEAD 0x80 /* the state a task switches out with for the last time */
 
-/* Divisor from ns to the unit of the histogram slots: 1000 (µs) or 1000000 (ms). */
-const volatile __u64 unit_ns = 1000;
 const volatile bool off_cpu = false;
 const volatile bool per_pid = false;
 
@@ -35,20 +31,9 @@ struct {
 	__type(value, __u64);
 } start SEC(".maps");
 
-LOGLINEAR_HIST_MAP(hist);
-LOGLINEAR_TOTALS_MAP(totals); /* nanoseconds */
-
-/* tgid → histogram; allocated on first use (a preallocated map would cost ~8 MB). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_KEYS);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	__type(value, struct loglinear_keyed);
-} keyed SEC(".maps");
-
 /* Intervals lost because the start map was full, or left out of the breakdown because it was (still in the total). */
 BPFLEET_DROPPED_COUNTER
+#include "time_hist.bpf.h"
 
 static __always_inline void begin(struct task_struct *t, __u64 now)
 {
@@ -61,28 +46,6 @@ static __always_inline void begin(struct task_struct *t, __u64 now)
 		count_dropped();
 }
 
-static __always_inline void record(struct task_struct *t, __u64 delta_ns)
-{
-	struct loglinear_keyed *k;
-	__u64 v = delta_ns / unit_ns;
-	bool created;
-	__u32 tgid;
-
-	loglinear_map_increment(&hist, v);
-	loglinear_totals_add(&totals, delta_ns);
-	if (!per_pid)
-		return;
-	tgid = BPF_CORE_READ(t, tgid);
-	k = loglinear_keyed_get(&keyed, &tgid, created);
-	if (!k) {
-		count_dropped();
-		return;
-	}
-	if (created)
-		BPF_CORE_READ_STR_INTO(&k->comm, t, group_leader, comm);
-	loglinear_hist_increment(&k->hist, v);
-}
-
 static __always_inline void end(struct task_struct *t, __u64 now)
 {
 	__u32 tid = BPF_CORE_READ(t, pid);
@@ -91,7 +54,7 @@ static __always_inline void end(struct task_struct *t, __u64 now)
 	if (!tsp)
 		return; /* filtered out, or its interval began before the probe was attached */
 	if (now >= *tsp)
-		record(t, now - *tsp);
+		time_hist_record(now - *tsp, per_pid, BPF_CORE_READ(t, tgid), true, t);
 	bpf_map_delete_elem(&start, &tid);
 }
 

@@ -10,23 +10,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
-#include "core_fixes.bpf.h"
 #include "maps.bpf.h"
-#include "task_filter.bpf.h"
+#include "runq.bpf.h"
 #include "runqslower.h"
 
-#define MAX_ENTRIES 10240
-#define TASK_RUNNING 0
-
 const volatile __u64 min_us = 10000;
-
-/* tid → time it became runnable (bpf_ktime_get_ns). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_ENTRIES);
-	__type(key, __u32);
-	__type(value, __u64);
-} start SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -36,52 +24,17 @@ struct {
 BPFLEET_DROPPED_COUNTER
 BPFLEET_EVENT_RATE_LIMIT
 
-static __always_inline void enqueue(struct task_struct *t)
-{
-	__u32 tid = BPF_CORE_READ(t, pid);
-	__u64 ts;
-
-	if (!tid || !task_passes(t)) /* tid 0: the idle task never waits */
-		return;
-	ts = bpf_ktime_get_ns();
-	bpf_map_update_elem(&start, &tid, &ts, BPF_ANY);
-}
-
-SEC("raw_tp/sched_wakeup")
-int BPF_PROG(runqslower_wakeup, struct task_struct *p)
-{
-	enqueue(p);
-	return 0;
-}
-
-SEC("raw_tp/sched_wakeup_new")
-int BPF_PROG(runqslower_wakeup_new, struct task_struct *p)
-{
-	enqueue(p);
-	return 0;
-}
+RUNQ_WAKEUP_PROGRAMS(runqslower)
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(runqslower_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	__u64 *tsp, enqueued, now, latency_us;
+	__u64 now = bpf_ktime_get_ns(), wait_ns, latency_us;
 	struct event *e;
-	__u32 tid;
 
-	/* Preempted while runnable: it waits in the queue from now on. */
-	if (get_task_state(prev) == TASK_RUNNING)
-		enqueue(prev);
-
-	tid = BPF_CORE_READ(next, pid);
-	tsp = bpf_map_lookup_elem(&start, &tid);
-	if (!tsp)
-		return 0; /* filtered out, or runnable since before the probes were attached */
-	enqueued = *tsp;
-	bpf_map_delete_elem(&start, &tid);
-	now = bpf_ktime_get_ns();
-	if (now < enqueued)
+	if (!runq_switch(prev, next, now, &wait_ns))
 		return 0;
-	latency_us = (now - enqueued) / 1000;
+	latency_us = wait_ns / 1000;
 	if (latency_us < min_us || !rate_limit_allows())
 		return 0;
 
@@ -93,7 +46,7 @@ int BPF_PROG(runqslower_switch, bool preempt, struct task_struct *prev, struct t
 	e->ts = now;
 	e->latency_us = latency_us;
 	e->pid = BPF_CORE_READ(next, tgid);
-	e->tid = tid;
+	e->tid = BPF_CORE_READ(next, pid);
 	e->prev_pid = BPF_CORE_READ(prev, tgid);
 	e->cpu = bpf_get_smp_processor_id();
 	BPF_CORE_READ_STR_INTO(&e->comm, next, comm);
