@@ -24,7 +24,7 @@ export async function runTool<D extends AnyTool>(
     signal: options.signal ?? new AbortController().signal,
     onAttached: options.onAttached ?? (() => {}),
   });
-  expect(out.result.kind).toBe(tool.definition.resultKind);
+  expect(out.result.kind).toBe(tool.definition.resultKindOf(effective));
   return out;
 }
 

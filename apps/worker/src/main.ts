@@ -60,7 +60,7 @@ async function prewarmMinimizedBtf(): Promise<void> {
   for (const name of TOOL_CATALOG.keys()) {
     try {
       const tool = await loadTool(name)!;
-      minimizedBtf(bpfObjectPath(tool.objectName));
+      if (tool.objectName) minimizedBtf(bpfObjectPath(tool.objectName));
     } catch {
       /* not built, or no bpftool: runs fall back to the normal load path */
     }

@@ -62,4 +62,65 @@ static __always_inline bool sched_process_exit_group_dead(__u64 *ctx, struct tas
 	return BPF_CORE_READ(task, pid) == BPF_CORE_READ(task, tgid);
 }
 
+/*
+ * sock->sk_protocol became a u16 of its own in Linux 5.6; before, it was an 8-bit bitfield beside sk_type.
+ * The bitfield relocations read either: byte offset, size and shifts come from the running kernel's BTF.
+ */
+static __always_inline __u16 get_sk_protocol(struct sock *sk)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+}
+
+/*
+ * oom:mark_victim passed only the victim's pid (tsk->pid) before Linux 6.9 (and its stable backports); since,
+ * the victim task itself and its uid, with a record that grew comm and RSS fields, which is how CO-RE tells.
+ * NULL on the older kernels: the caller then has only the pid, from ctx[0].
+ */
+struct trace_event_raw_mark_victim___x {
+	unsigned long shmem_rss;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct task_struct *mark_victim_task(__u64 *ctx)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_mark_victim___x, shmem_rss))
+		return (struct task_struct *)ctx[0];
+	return (struct task_struct *)0;
+}
+
+/*
+ * mm_struct->rss_stat became an array of percpu_counter in Linux 6.2 (a struct of atomic_long_t before: the
+ * array flavour's field then does not match). Resident pages of an mm (file + anon + shmem, as the OOM
+ * report and mark_victim count them), from the counters' approximate totals as get_mm_counter() reads them.
+ */
+struct mm_struct___pcp_rss {
+	struct percpu_counter rss_stat[NR_MM_COUNTERS];
+} __attribute__((preserve_access_index));
+
+struct mm_rss_stat___o {
+	atomic_long_t count[NR_MM_COUNTERS];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___o_rss {
+	struct mm_rss_stat___o rss_stat;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 get_mm_rss_pages(void *mm)
+{
+	struct mm_struct___pcp_rss *pcp = mm;
+	struct mm_struct___o_rss *old = mm;
+	__s64 file, anon, shmem;
+
+	if (bpf_core_field_exists(pcp->rss_stat)) {
+		file = BPF_CORE_READ(pcp, rss_stat[MM_FILEPAGES].count);
+		anon = BPF_CORE_READ(pcp, rss_stat[MM_ANONPAGES].count);
+		shmem = BPF_CORE_READ(pcp, rss_stat[MM_SHMEMPAGES].count);
+	} else {
+		file = BPF_CORE_READ(old, rss_stat.count[MM_FILEPAGES].counter);
+		anon = BPF_CORE_READ(old, rss_stat.count[MM_ANONPAGES].counter);
+		shmem = BPF_CORE_READ(old, rss_stat.count[MM_SHMEMPAGES].counter);
+	}
+	/* Per-CPU deltas not yet folded in can leave a total briefly negative (percpu_counter_read_positive). */
+	return (file > 0 ? file : 0) + (anon > 0 ? anon : 0) + (shmem > 0 ? shmem : 0);
+}
+
 #endif /* BPFLEET_CORE_FIXES_BPF_H */

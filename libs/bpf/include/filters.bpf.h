@@ -23,4 +23,24 @@ static __always_inline bool comm_equals(const char *comm, const volatile char *t
 	return true;
 }
 
+/* Ports a port filter may list (common-filters.ts `portsFilter` maxItems). */
+#define MAX_FILTER_PORTS 16
+
+/*
+ * Whether `port` is one of the first `n` of `ports`, a `const volatile` list set by the runner (n == 0:
+ * no filter, every port passes).
+ */
+static __always_inline bool port_listed(const volatile __u16 *ports, __u32 n, __u16 port)
+{
+	int i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < MAX_FILTER_PORTS && i < n; i++) {
+		if (ports[i] == port)
+			return true;
+	}
+	return false;
+}
+
 #endif /* BPFLEET_FILTERS_BPF_H */

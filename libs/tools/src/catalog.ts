@@ -5,11 +5,19 @@ import { cpufreq } from './cpufreq/cpufreq.schema.js';
 import { execsnoop } from './execsnoop/execsnoop.schema.js';
 import { exitsnoop } from './exitsnoop/exitsnoop.schema.js';
 import { offcputime } from './offcputime/offcputime.schema.js';
+import { oomkill } from './oomkill/oomkill.schema.js';
 import { profile } from './profile/profile.schema.js';
 import { runqlat } from './runqlat/runqlat.schema.js';
 import { runqlen } from './runqlen/runqlen.schema.js';
 import { runqslower } from './runqslower/runqslower.schema.js';
+import { soaccept } from './soaccept/soaccept.schema.js';
+import { sockstat } from './sockstat/sockstat.schema.js';
+import { soconnect } from './soconnect/soconnect.schema.js';
+import { sofamily } from './sofamily/sofamily.schema.js';
+import { soprotocol } from './soprotocol/soprotocol.schema.js';
 import { syscount } from './syscount/syscount.schema.js';
+import { tcpaccept } from './tcpaccept/tcpaccept.schema.js';
+import { tcpconnect } from './tcpconnect/tcpconnect.schema.js';
 
 /** One catalog entry: the pure definition, and how to load its runtime half (native: the agent only). */
 interface CatalogEntry<D extends ToolDefinition<any, any>> {
@@ -35,6 +43,14 @@ export const CATALOG: readonly CatalogEntry<any>[] = [
   tool(cpufreq, () => import('./cpufreq/cpufreq.js')),
   tool(profile, () => import('./profile/profile.js')),
   tool(offcputime, () => import('./offcputime/offcputime.js')),
+  tool(oomkill, () => import('./oomkill/oomkill.js')),
+  tool(sockstat, () => import('./sockstat/sockstat.js')),
+  tool(soconnect, () => import('./soconnect/soconnect.js')),
+  tool(soaccept, () => import('./soaccept/soaccept.js')),
+  tool(sofamily, () => import('./sofamily/sofamily.js')),
+  tool(soprotocol, () => import('./soprotocol/soprotocol.js')),
+  tool(tcpconnect, () => import('./tcpconnect/tcpconnect.js')),
+  tool(tcpaccept, () => import('./tcpaccept/tcpaccept.js')),
 ];
 
 /** Every tool's definition, by name. Pure data: safe to import from the API. */

@@ -20,6 +20,16 @@ export const cgroupFilter = {
     'Only tasks in this cgroup v2 (a path under /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts), resolved to its id on the host.',
 } as const;
 
+/** A list of TCP/UDP ports (e.g. tcpconnect `dport`), matched in the kernel (filters.bpf.h `port_listed`, up to 16). */
+export const portsFilter = {
+  type: 'array',
+  items: { type: 'integer', minimum: 1, maximum: 65535 },
+  minItems: 1,
+  maxItems: 16,
+  uniqueItems: true,
+  description: 'Only these ports (up to 16).',
+} as const;
+
 /** All five, for tools where every one of them makes sense. */
 export const taskFilters = { pid: pidFilter, tid: tidFilter, uid: uidFilter, comm: commFilter, cgroup: cgroupFilter } as const;
 

@@ -14,7 +14,10 @@ export type ResultOf<K extends ResultKind> = Extract<ToolResult, { kind: K }>;
 export interface ToolDefinition<P = Record<string, unknown>, K extends ResultKind = ResultKind> {
   name: string;
   description: string;
+  /** The kind of result with the default params (what GET /v1/tools shows). */
   resultKind: K;
+  /** The kind of result with these (validated) params: `resultKind` unless a param changes it (tcpconnect `countOnly`). */
+  resultKindOf(params: P): K;
   /** JSON Schema (draft 2020-12) of `params`; `additionalProperties: false` at every level. */
   paramsSchema: Record<string, unknown>;
   /** Kernel capabilities a host must report for this tool to run there with these (validated) params. */
@@ -23,6 +26,8 @@ export interface ToolDefinition<P = Record<string, unknown>, K extends ResultKin
   examples: P[];
   /** Rules JSON Schema cannot state (one field against another), run on params the schema accepted. */
   check(params: P): ParamsError[];
+  /** Only an admin token may start it (it runs a program the caller wrote: bpftrace). */
+  adminOnly: boolean;
 }
 
 /** The params type of a tool definition. */
@@ -30,26 +35,31 @@ export type ParamsOf<D> = D extends ToolDefinition<infer P, ResultKind> ? P : ne
 
 /**
  * Declares a tool's pure half (its `<tool>.schema.ts`). `requires` may be a fixed list or depend on the
- * params (e.g. user stacks need more than kernel stacks).
+ * params (e.g. user stacks need more than kernel stacks); so may the result kind (`resultKindOf`, e.g.
+ * counts instead of events), `resultKind` then being the kind with the default params.
  */
 export function defineTool<const S extends JSONSchema, K extends ResultKind, P = FromSchema<S>>(def: {
   name: string;
   description: string;
   resultKind: K;
+  resultKindOf?: (params: NoInfer<P>) => K;
   paramsSchema: S;
   requires: Capability[] | ((params: NoInfer<P>) => Capability[]);
   examples?: NoInfer<P>[];
   check?: (params: NoInfer<P>) => ParamsError[];
+  adminOnly?: boolean;
 }): ToolDefinition<P, K> {
   const { requires } = def;
   return {
     name: def.name,
     description: def.description,
     resultKind: def.resultKind,
+    resultKindOf: def.resultKindOf ?? (() => def.resultKind),
     paramsSchema: def.paramsSchema as Record<string, unknown>,
     requires: typeof requires === 'function' ? requires : () => requires,
     examples: def.examples ?? [],
     check: def.check ?? (() => []),
+    adminOnly: def.adminOnly ?? false,
   };
 }
 

@@ -55,3 +55,8 @@ export function formatIp(family: number, bytes: Buffer): string {
 export function resultName(ret: number): string {
   return ret >= 0 ? 'OK' : errnoName(-ret);
 }
+
+/** A port filter's list as filters.bpf.h `port_listed` reads it: `__u16`s in host order, and how many (0: no filter). */
+export function portsRodata(ports: readonly number[] | undefined): { ports: Buffer; count: number } {
+  return { ports: Buffer.from(Uint16Array.from(ports ?? []).buffer), count: ports?.length ?? 0 };
+}

@@ -63,7 +63,12 @@ export interface RunnerSpec<D extends ToolDefinition<any, any>> {
 /** A tool's runtime half: its definition, what the catalog test checks, and the runner the agent calls. */
 export interface ToolImplementation<D extends ToolDefinition<any, any> = ToolDefinition<any, any>> {
   definition: D;
-  objectName: string;
+  /**
+   * The compiled object `build/bpf/<objectName>.bpf.o` its run opens (defineRunner). Absent for a tool
+   * whose runtime half is no BPF object of its own (bpftrace: a process compiling the caller's program),
+   * which then has no layouts nor rodata and honours the same `run(ctx)` contract and stats by itself.
+   */
+  objectName?: string;
   layouts: Record<string, MapLayouts>;
   rodata(params: ParamsOf<D>): Record<string, RodataValue | undefined>;
   run(ctx: ToolRunContext<ParamsOf<D>>): Promise<ToolRunOutput<ResultOfTool<D>>>;
