@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventsResult } from '../../libs/contracts/src/index.js';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
+import { startE2eHost, type E2eHost } from '../support/e2e.js';
 import { compileWorkload, describeKernel } from '../support/kernel.js';
 import { createMemoryCgroup } from '../support/memcg.js';
 import { startGated } from '../support/workload.js';
@@ -16,30 +15,16 @@ import { startGated } from '../support/workload.js';
  * the parent touches 24 MB.
  */
 describeKernel('oomkill end to end', () => {
-  let env: TestEnv;
-  let api: RunningApi;
-  let agent: AgentProcess;
-  const host = `e2e-oomkill-${process.pid}`;
+  let e2e: E2eHost;
   const trigger = `oome${process.pid % 100000}`;
   const victim = `oomf${process.pid % 100000}`;
 
   beforeAll(async () => {
-    env = await createTestEnv('e2e');
-    api = await startApi(env, { hostOfflineSec: 3, runGraceSec: 10 });
-    agent = startAgent(host, { redisUrl: env.redisUrl, queuePrefix: env.queuePrefix });
-    await waitFor(
-      async () => {
-        const { body } = await api.request('GET', '/v1/hosts');
-        return body.find((h: { name: string; status: string }) => h.name === host && h.status === 'online');
-      },
-      { timeoutMs: 30_000, what: `host ${host} online` },
-    );
+    e2e = await startE2eHost('oomkill');
   });
 
   afterAll(async () => {
-    await agent?.stop();
-    await api?.close();
-    await env?.close();
+    await e2e?.close();
   });
 
   it('an OOM kill in a memory cgroup comes back as exactly one row naming the victim and its trigger', async () => {
@@ -49,25 +34,13 @@ describeKernel('oomkill end to end', () => {
     const workload = startGated(binary, [join(dir, 'children'), '1', '12', '24', victim]);
     try {
       memcg.add(workload.pid);
-      const created = await api.request('POST', '/v1/jobs', { body: { tool: 'oomkill', hosts: [host], durationSec: 3, params: {} } });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const job = created.body as { id: string; runs: { id: string }[] };
-      const jobStatus = async () => (await api.request('GET', `/v1/jobs/${job.id}`)).body;
-      await waitFor(async () => (await jobStatus()).runs[0].status === 'running', { timeoutMs: 30_000, what: 'oomkill running' });
-      workload.go();
-      // 0: its child died of the OOM killer's SIGKILL.
-      expect(await workload.exited).toBe(0);
-      const childPid = Number(readFileSync(join(dir, 'children'), 'utf8').trim());
-
-      const done = await waitFor(
-        async () => {
-          const j = await jobStatus();
-          return ['succeeded', 'failed', 'partial', 'cancelled'].includes(j.status) && j;
-        },
-        { timeoutMs: 60_000, what: 'oomkill finished' },
-      );
-      expect(done.status, JSON.stringify(done.runs)).toBe('succeeded');
-      const result = (await api.request('GET', `/v1/runs/${job.runs[0]!.id}/result`)).body as EventsResult;
+      let childPid = 0;
+      const result = await e2e.runJob<EventsResult>('oomkill', {}, 3, async () => {
+        workload.go();
+        // 0: its child died of the OOM killer's SIGKILL.
+        expect(await workload.exited).toBe(0);
+        childPid = Number(readFileSync(join(dir, 'children'), 'utf8').trim());
+      });
       expect(result.kind).toBe('events');
       expect(result.columns.map((c) => c.name)).toEqual([
         'ts', 'triggerPid', 'triggerComm', 'victimPid', 'victimComm', 'pages', 'loadavg1', 'loadavg5', 'loadavg15',

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StacksResult } from '../../libs/contracts/src/index.js';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
+import { startE2eHost, type E2eHost } from '../support/e2e.js';
 import { compileWorkload, describeKernel } from '../support/kernel.js';
 import { startGated, type GatedWorkload } from '../support/workload.js';
 
@@ -18,57 +17,26 @@ function countUnder(r: StacksResult, symbol: string, module: string): number {
  * Postgres → REST read. The stored results carry the same ground truth as the library tests.
  */
 describeKernel('stack tools end to end', () => {
-  let env: TestEnv;
-  let api: RunningApi;
-  let agent: AgentProcess;
-  const host = `e2e-stacks-${process.pid}`;
+  let e2e: E2eHost;
   const workloads: GatedWorkload[] = [];
 
   beforeAll(async () => {
-    env = await createTestEnv('e2e');
-    api = await startApi(env, { hostOfflineSec: 3, runGraceSec: 10 });
-    agent = startAgent(host, { redisUrl: env.redisUrl, queuePrefix: env.queuePrefix });
-    await waitFor(
-      async () => {
-        const { body } = await api.request('GET', '/v1/hosts');
-        return body.find((h: { name: string; status: string }) => h.name === host && h.status === 'online');
-      },
-      { timeoutMs: 30_000, what: `host ${host} online` },
-    );
+    e2e = await startE2eHost('stacks');
   });
 
   afterAll(async () => {
     for (const w of workloads) w.kill();
-    await agent?.stop();
-    await api?.close();
-    await env?.close();
+    await e2e?.close();
   });
 
-  /**
-   * Starts `binary args…` gated, runs `tool` on it through the API (pid filter), lets it go once the run is
-   * attached, and returns the stored result once the job succeeded.
-   */
+  /** Starts `binary args…` gated, runs `tool` on it through the API (pid filter), releasing it once attached. */
   async function runJob(tool: string, binary: string, args: string[], params: object, durationSec: number) {
     const workload = startGated(binary, args);
     workloads.push(workload);
-    const created = await api.request('POST', '/v1/jobs', {
-      body: { tool, hosts: [host], durationSec, params: { pid: workload.pid, ...params } },
+    const result = await e2e.runJob<StacksResult>(tool, { pid: workload.pid, ...params }, durationSec, async () => {
+      workload.go();
+      expect(await workload.exited).toBe(0);
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const job = created.body as { id: string; runs: { id: string }[] };
-    const jobStatus = async () => (await api.request('GET', `/v1/jobs/${job.id}`)).body;
-    await waitFor(async () => (await jobStatus()).runs[0].status === 'running', { timeoutMs: 30_000, what: `${tool} running` });
-    workload.go();
-    expect(await workload.exited).toBe(0);
-    const done = await waitFor(
-      async () => {
-        const j = await jobStatus();
-        return ['succeeded', 'failed', 'partial', 'cancelled'].includes(j.status) && j;
-      },
-      { timeoutMs: 60_000, what: `${tool} finished` },
-    );
-    expect(done.status, JSON.stringify(done.runs)).toBe('succeeded');
-    const result = (await api.request('GET', `/v1/runs/${job.runs[0]!.id}/result`)).body as StacksResult;
     expect(result.kind).toBe('stacks');
     expect(result.total).toBe(result.stacks.reduce((n, s) => n + s.count, 0));
     for (const s of result.stacks) expect(s.pid).toBe(workload.pid);

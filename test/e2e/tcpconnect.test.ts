@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CountsResult, EventsResult } from '../../libs/contracts/src/index.js';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
+import { startE2eHost, type E2eHost } from '../support/e2e.js';
 import { compileWorkload, describeKernel } from '../support/kernel.js';
 import { listenTcp, type TcpListener } from '../support/tcp.js';
 import { startGated, type GatedWorkload } from '../support/workload.js';
@@ -14,63 +13,33 @@ const CONNECTS = 17;
  * connects to a port this process listens on; the stored result carries them, as the library test does.
  */
 describeKernel('tcpconnect end to end', () => {
-  let env: TestEnv;
-  let api: RunningApi;
-  let agent: AgentProcess;
+  let e2e: E2eHost;
   let listener: TcpListener;
   let binary: string;
-  const host = `e2e-tcpconnect-${process.pid}`;
   const comm = `tce${process.pid % 100000}`;
   const workloads: GatedWorkload[] = [];
 
   beforeAll(async () => {
     binary = compileWorkload('tcpconnect', comm);
     listener = await listenTcp('127.0.0.1');
-    env = await createTestEnv('e2e');
-    api = await startApi(env, { hostOfflineSec: 3, runGraceSec: 10 });
-    agent = startAgent(host, { redisUrl: env.redisUrl, queuePrefix: env.queuePrefix });
-    await waitFor(
-      async () => {
-        const { body } = await api.request('GET', '/v1/hosts');
-        return body.find((h: { name: string; status: string }) => h.name === host && h.status === 'online');
-      },
-      { timeoutMs: 30_000, what: `host ${host} online` },
-    );
+    e2e = await startE2eHost('tcpconnect');
   });
 
   afterAll(async () => {
     for (const w of workloads) w.kill();
-    await agent?.stop();
-    await api?.close();
-    await env?.close();
+    await e2e?.close();
     await listener?.close();
   });
 
-  /**
-   * Starts the fixture gated (17 connects to the listener), runs tcpconnect on its pid through the API,
-   * lets it go once the run is attached, and returns the stored result once the job succeeded.
-   */
+  /** Runs tcpconnect through the API on the fixture's pid, releasing it (17 connects to the listener) once attached. */
   async function runJob(params: object) {
     const workload = startGated(binary, ['127.0.0.1', String(listener.port), String(CONNECTS)]);
     workloads.push(workload);
-    const created = await api.request('POST', '/v1/jobs', {
-      body: { tool: 'tcpconnect', hosts: [host], durationSec: 1, params: { pid: workload.pid, ...params } },
+    const result = await e2e.runJob('tcpconnect', { pid: workload.pid, ...params }, 1, async () => {
+      workload.go();
+      expect(await workload.exited).toBe(0);
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const job = created.body as { id: string; runs: { id: string }[] };
-    const jobStatus = async () => (await api.request('GET', `/v1/jobs/${job.id}`)).body;
-    await waitFor(async () => (await jobStatus()).runs[0].status === 'running', { timeoutMs: 30_000, what: 'tcpconnect running' });
-    workload.go();
-    expect(await workload.exited).toBe(0);
-    const done = await waitFor(
-      async () => {
-        const j = await jobStatus();
-        return ['succeeded', 'failed', 'partial', 'cancelled'].includes(j.status) && j;
-      },
-      { timeoutMs: 60_000, what: 'tcpconnect finished' },
-    );
-    expect(done.status, JSON.stringify(done.runs)).toBe('succeeded');
-    return { pid: workload.pid, result: (await api.request('GET', `/v1/runs/${job.runs[0]!.id}/result`)).body };
+    return { pid: workload.pid, result };
   }
 
   it('stores exactly the 17 connects of the fixture, with its pid and comm', async () => {
