@@ -15,6 +15,9 @@ export function stackRodata(stack: StackHalves) {
   return { user_stacks: stack !== 'kernel', kernel_stacks: stack !== 'user' };
 }
 
+/** Stacks symbolized concurrently (see symbolizeCounts). */
+const SYMBOLIZE_WINDOW = 256;
+
 /** bpf_get_stackid's -EFAULT: the task had no such stack (a kernel thread's user half, a user-mode sample's kernel half). */
 const STACK_ID_NONE = -14;
 
@@ -85,18 +88,22 @@ async function symbolizeCounts(obj: BpfObject, symbolizer: Symbolizer, options: 
   const kernelFrames = (id: number) =>
     once(`k${id}`, async () => fromTraced(await halfFrames(stackmap, id, 'kernel', (addrs) => symbolizer.symbolizeKernel(addrs)), options.tracedKernelFunction));
   const userFrames = (pid: number, id: number) => once(`u${pid}:${id}`, () => halfFrames(stackmap, id, 'user', (addrs) => symbolizer.symbolizeUser(pid, addrs)));
-  return Promise.all(
-    [...obj.map('counts').entriesBatched()].map(async ([k, v]) => {
-      const key = StackKey.decode(k);
-      const [kernel, user] = await Promise.all([
-        options.stack === 'user' ? [] : kernelFrames(key.kern_stack_id),
-        options.stack === 'kernel' ? [] : userFrames(key.pid, key.user_stack_id),
-      ]);
-      const stack: StacksResult['stacks'][number] = { frames: intern([...kernel, ...user]), pid: key.pid, comm: key.comm, count: Number(v.readBigUInt64LE(0)) };
-      if (options.perThread) stack.tid = key.tid;
-      return stack;
-    }),
-  );
+  const toStack = async ([k, v]: [Buffer, Buffer]) => {
+    const key = StackKey.decode(k);
+    const [kernel, user] = await Promise.all([
+      options.stack === 'user' ? [] : kernelFrames(key.kern_stack_id),
+      options.stack === 'kernel' ? [] : userFrames(key.pid, key.user_stack_id),
+    ]);
+    const stack: StacksResult['stacks'][number] = { frames: intern([...kernel, ...user]), pid: key.pid, comm: key.comm, count: Number(v.readBigUInt64LE(0)) };
+    if (options.perThread) stack.tid = key.tid;
+    return stack;
+  };
+  // A bounded number of stacks in flight: all of them at once (10k on a busy host) queue every lookup and its
+  // promise together, which doubled the agent's peak memory; a window keeps llvm-symbolizer just as busy.
+  const entries = [...obj.map('counts').entriesBatched()];
+  const stacks: StacksResult['stacks'] = [];
+  for (let at = 0; at < entries.length; at += SYMBOLIZE_WINDOW) stacks.push(...(await Promise.all(entries.slice(at, at + SYMBOLIZE_WINDOW).map(toStack))));
+  return stacks;
 }
 
 /** The frames of one half of a stack: none when the task had no such stack, one marker when its id failed. */
