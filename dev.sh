@@ -3,6 +3,7 @@
 #   ./dev.sh start        set everything up, then run the API and one agent for this host (Ctrl-C stops all)
 #   ./dev.sh test         set everything up, then run every test suite
 #   ./dev.sh agent NAME   start one more agent that identifies as host NAME
+#                         (agents inherit the environment: BPFLEET_ALLOW_CUSTOM_PROGRAMS=true lets them run bpftrace programs)
 #   ./dev.sh bench        run the benchmarks in bench/ (bpfleet vs libbpf-tools vs bpftrace)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,5 +63,5 @@ case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   agent) shift; cmd_agent "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -61,7 +61,7 @@ describe('auth and public endpoints', () => {
     const names = res.body.map((tool: { name: string }) => tool.name);
     expect(names).toEqual(expect.arrayContaining(['execsnoop', 'syscount']));
     for (const tool of res.body) {
-      expect(Object.keys(tool).sort()).toEqual(['description', 'examples', 'name', 'paramsSchema', 'requires', 'resultKind']);
+      expect(Object.keys(tool).sort()).toEqual(['adminOnly', 'description', 'examples', 'name', 'paramsSchema', 'requires', 'resultKind']);
       expect(tool.paramsSchema).toMatchObject({ type: 'object', additionalProperties: false });
     }
     expect(res.body.find((tool: { name: string }) => tool.name === 'syscount').resultKind).toBe('counts');

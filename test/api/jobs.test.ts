@@ -100,6 +100,12 @@ describe('jobs', () => {
     ['params breaking a cross-field rule', { ...valid, tool: 'offcputime', params: { minBlockUs: 5000, maxBlockUs: 10 } }, 'params.maxBlockUs'],
     ['profile frequency above 1000 Hz', { ...valid, tool: 'profile', params: { frequencyHz: 5000 } }, 'params.frequencyHz'],
     ['profile stack half unknown', { ...valid, tool: 'profile', params: { stack: 'both ' } }, 'params.stack'],
+    ['funccount probe with path traversal', { ...valid, tool: 'funccount', params: { probes: ['u:libc:getpid', 'u:../../etc/passwd:x'] } }, 'params.probes.1'],
+    ['funccount probe with shell metacharacters', { ...valid, tool: 'funccount', params: { probes: ['u:/bin/ls;reboot:main'] } }, 'params.probes.0'],
+    ['funccount 10,000 probes', { ...valid, tool: 'funccount', params: { probes: Array.from({ length: 10_000 }, (_, i) => `t:a:e${i}`) } }, 'params.probes'],
+    ['funccount probe of an unknown letter', { ...valid, tool: 'funccount', params: { probes: ['x:libc:malloc'] } }, 'params.probes.0'],
+    ['funccount probe with an empty part', { ...valid, tool: 'funccount', params: { probes: ['u::malloc'] } }, 'params.probes.0'],
+    ['stackcount probe with a command in it', { ...valid, tool: 'stackcount', params: { probe: 't:sched:$(id)' } }, 'params.probe'],
     ['unknown field in body', { ...valid, priority: 'high' }, 'priority'],
     ['body is an array', [valid], 'body'],
   ];

@@ -13,6 +13,11 @@ export interface WorkerConfig {
   /** How often the cancel keys of the runs in progress are read, in case a pub/sub nudge was missed. */
   cancelPollMs: number;
   logLevel: string;
+  /**
+   * BPFLEET_ALLOW_CUSTOM_PROGRAMS: run programs a caller wrote (the bpftrace tool). Off by default: such a
+   * program reads any kernel or process memory, so the operator opts each host in.
+   */
+  allowCustomPrograms: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +41,12 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   return value;
 }
 
+function strictBoolean(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${text}"`);
+}
+
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const redisUrl = env.REDIS_URL;
   if (!redisUrl) throw new ConfigError('REDIS_URL is required (e.g. redis://127.0.0.1:6379); agents talk to Redis only');
@@ -53,6 +64,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     concurrency: positiveInt('BPFLEET_AGENT_CONCURRENCY', env.BPFLEET_AGENT_CONCURRENCY, 4),
     cancelPollMs: positiveInt('BPFLEET_CANCEL_POLL_MS', env.BPFLEET_CANCEL_POLL_MS, 2000),
     logLevel: env.LOG_LEVEL || 'info',
+    allowCustomPrograms: strictBoolean('BPFLEET_ALLOW_CUSTOM_PROGRAMS', env.BPFLEET_ALLOW_CUSTOM_PROGRAMS),
   };
 }
 

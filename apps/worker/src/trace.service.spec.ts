@@ -76,6 +76,13 @@ describe(TraceService.name, () => {
     expect(sent[0]).toMatchObject({ type: 'failed', error: 'host h1 lacks rawTracepoint, which syscount needs' });
   });
 
+  it('refuses a custom program (bpftrace) unless this agent allows them, whatever the queue says', async () => {
+    host.capabilities.customPrograms = false;
+    await sut.execute(payload({ tool: 'bpftrace', params: { program: 'BEGIN { }' } }), new AbortController().signal);
+    expect(runner).not.toHaveBeenCalled();
+    expect(sent).toEqual([expect.objectContaining({ type: 'failed', error: 'host h1 lacks customPrograms, which bpftrace needs' })]);
+  });
+
   it('reports the runner error as the run error', async () => {
     runner.mockRejectedValueOnce(new Error('bpf_object__load: Permission denied'));
     await sut.execute(payload(), new AbortController().signal);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { release } from 'node:os';
-import type { Capabilities, Capability } from '../../contracts/src/index.js';
+import type { KernelCapability } from '../../contracts/src/index.js';
 import { libbpf } from './libbpf.js';
 import { BPF_MAP_TYPE } from './map.js';
 import { BpfObject } from './object.js';
@@ -16,9 +16,12 @@ const PROG_TYPE = { KPROBE: 2, TRACEPOINT: 5, PERF_EVENT: 7, RAW_TRACEPOINT: 17,
 
 /** What the probe found, and for each capability it lacks, why (for the agent's log and the refusal). */
 export interface CapabilityReport {
-  capabilities: Capabilities;
-  reasons: Partial<Record<Capability, string>>;
+  capabilities: KernelCapabilities;
+  reasons: Partial<Record<KernelCapability, string>>;
 }
+
+/** What the kernel offers; the agent adds the capabilities its configuration grants. */
+export type KernelCapabilities = Record<KernelCapability, boolean>;
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -77,8 +80,8 @@ function perfEventOpens(type: number, config: number): true | string {
  * its reason. Needs root (CAP_BPF + CAP_PERFMON) to report anything true.
  */
 export function probeCapabilityReport(_kernel: string = release()): CapabilityReport {
-  const reasons: Partial<Record<Capability, string>> = {};
-  const check = (cap: Capability, ...probes: (() => true | string)[]): boolean => {
+  const reasons: Partial<Record<KernelCapability, string>> = {};
+  const check = (cap: KernelCapability, ...probes: (() => true | string)[]): boolean => {
     for (const probe of probes) {
       let r: true | string;
       try {
@@ -99,7 +102,7 @@ export function probeCapabilityReport(_kernel: string = release()): CapabilityRe
     () => uprobesAvailable() || 'no uprobe perf PMU and no tracefs uprobe_events',
     () => progType(PROG_TYPE.KPROBE),
   );
-  const capabilities: Capabilities = {
+  const capabilities: KernelCapabilities = {
     btf,
     tracepoint: check(
       'tracepoint',
@@ -130,7 +133,7 @@ export function probeCapabilityReport(_kernel: string = release()): CapabilityRe
   return { capabilities, reasons };
 }
 
-/** {@link probeCapabilityReport} without the reasons: what the agent publishes in its heartbeat. */
-export function probeCapabilities(kernel: string = release()): Capabilities {
+/** {@link probeCapabilityReport} without the reasons: the kernel's part of what the agent publishes in its heartbeat. */
+export function probeCapabilities(kernel: string = release()): KernelCapabilities {
   return probeCapabilityReport(kernel).capabilities;
 }

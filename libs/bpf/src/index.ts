@@ -13,6 +13,7 @@ export {
   type PerfEventSpec, closeFd, onlineCpus, openPerfEvent, parseCpuList,
 } from './perf.js';
 export { resolveBinaryPath, libraryNameMatches } from './binary-path.js';
+export { NotElfError, readElfFunctions, readUsdtProbes, type ElfFunction, type UsdtNote } from './elf-symbols.js';
 export { ensureTracefs, kprobesAvailable, pmuExists, tracefsRoot, uprobesAvailable } from './tracefs.js';
 export { RingBuffer } from './ring-buffer.js';
 export { type SectionVar, type VarShape } from './btf.js';

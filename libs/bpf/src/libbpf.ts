@@ -29,6 +29,7 @@ export interface Native {
   bpf_program__attach_usdt(prog: Ptr, pid: number, binary: string, provider: string, name: string, opts: UsdtOpts): Ptr;
   bpf_program__attach_perf_event(prog: Ptr, pfd: number): Ptr;
   bpf_program__attach_kprobe_opts(prog: Ptr, func: string, opts: KprobeOpts): Ptr;
+  bpf_program__attach_tracepoint_opts(prog: Ptr, category: string, name: string, opts: TracepointOpts): Ptr;
   bpf_program__type(prog: Ptr): number;
   libbpf_probe_bpf_prog_type(progType: number, opts: null): number;
   libbpf_probe_bpf_map_type(mapType: number, opts: null): number;
@@ -69,7 +70,7 @@ export interface Native {
   /** koffi prototype of libbpf_print_fn_t (va_list is a pointer on x86-64 / arm64 SysV). */
   PrintFn: TypeObject;
   /** sizeof of the libbpf opts structs, for their `sz` field. */
-  sizes: { openOpts: number; uprobeOpts: number; usdtOpts: number; kprobeOpts: number; batchOpts: number };
+  sizes: { openOpts: number; uprobeOpts: number; usdtOpts: number; kprobeOpts: number; batchOpts: number; tracepointOpts: number };
 }
 
 /** struct bpf_object_open_opts (libbpf 1.1); only the fields bpfleet sets. */
@@ -96,6 +97,11 @@ export interface KprobeOpts {
   bpf_cookie: bigint;
   offset: number;
   retprobe: boolean;
+}
+/** struct bpf_tracepoint_opts. */
+export interface TracepointOpts {
+  sz: number;
+  bpf_cookie: bigint;
 }
 /** struct bpf_map_batch_opts. */
 export interface BatchOpts {
@@ -131,6 +137,7 @@ export function libbpf(): Native {
   const KprobeOptsT = koffi.struct(`bpfleet_kprobe_opts_${tag}`, {
     sz: 'size_t', bpf_cookie: 'uint64_t', offset: 'size_t', retprobe: 'bool',
   });
+  const TracepointOptsT = koffi.struct(`bpfleet_tracepoint_opts_${tag}`, { sz: 'size_t', bpf_cookie: 'uint64_t' });
   const BatchOptsT = koffi.struct(`bpfleet_batch_opts_${tag}`, { sz: 'size_t', elem_flags: 'uint64_t', flags: 'uint64_t' });
   native = {
     libbpf_set_print: f('void *libbpf_set_print(void *fn)'),
@@ -157,6 +164,9 @@ export function libbpf(): Native {
     bpf_program__attach_perf_event: f('void *bpf_program__attach_perf_event(void *prog, int pfd)'),
     bpf_program__attach_kprobe_opts: f(
       `void *bpf_program__attach_kprobe_opts(void *prog, const char *func, const bpfleet_kprobe_opts_${tag} *opts)`,
+    ),
+    bpf_program__attach_tracepoint_opts: f(
+      `void *bpf_program__attach_tracepoint_opts(void *prog, const char *category, const char *name, const bpfleet_tracepoint_opts_${tag} *opts)`,
     ),
     bpf_program__type: f('int bpf_program__type(void *prog)'),
     libbpf_probe_bpf_prog_type: f('int libbpf_probe_bpf_prog_type(int type, void *opts)'),
@@ -203,6 +213,7 @@ export function libbpf(): Native {
       usdtOpts: koffi.sizeof(UsdtOptsT),
       kprobeOpts: koffi.sizeof(KprobeOptsT),
       batchOpts: koffi.sizeof(BatchOptsT),
+      tracepointOpts: koffi.sizeof(TracepointOptsT),
     },
   };
   return native;

@@ -10,13 +10,16 @@ import { ensureTracefs, kprobesAvailable } from './tracefs.js';
 export interface UprobeTarget {
   /** A path, a library name (`libc`, `libc.so.6`) or an executable name in $PATH; see resolveBinaryPath. */
   binary: string;
-  /** Symbol to probe (libbpf's func_name; `name@LIBVER` accepted). */
-  func: string;
+  /**
+   * Symbol to probe (libbpf's func_name; `name@LIBVER` accepted). Without it, `offset` is the file offset
+   * of the probed instruction (resolved by the caller, e.g. from the ELF symbol table once for many probes).
+   */
+  func?: string;
   /** Only this process (and resolve `binary` in its mappings); default every process. */
   pid?: number;
   /** Probe the function's return (uretprobe) instead of its entry. */
   retprobe?: boolean;
-  /** Byte offset inside `func`. */
+  /** Byte offset inside `func`, or the file offset when there is no `func`. */
   offset?: number;
   /** Value the program reads with bpf_get_attach_cookie(). */
   cookie?: bigint;
@@ -119,13 +122,14 @@ export class BpfProgram {
     const binary = resolveBinaryPath(target.binary, target.pid);
     const lib = libbpf();
     const kind = target.retprobe ? 'uretprobe' : 'uprobe';
-    return this.#attachWith('bpf_program__attach_uprobe_opts', { kind, target: `${binary}:${target.func}` }, () =>
+    const where = target.func ?? `0x${(target.offset ?? 0).toString(16)}`;
+    return this.#attachWith('bpf_program__attach_uprobe_opts', { kind, target: `${binary}:${where}` }, () =>
       lib.bpf_program__attach_uprobe_opts(this.ptr, target.pid ?? -1, binary, target.offset ?? 0, {
         sz: lib.sizes.uprobeOpts,
         ref_ctr_offset: 0,
         bpf_cookie: target.cookie ?? 0n,
         retprobe: target.retprobe ?? false,
-        func_name: target.func,
+        func_name: target.func ?? null,
       }),
     );
   }
@@ -143,6 +147,19 @@ export class BpfProgram {
         sz: lib.sizes.usdtOpts,
         usdt_cookie: target.cookie ?? 0n,
       }),
+    );
+  }
+
+  /**
+   * Attaches to the tracepoint `category:name` (tracefs mounted first when missing, NotSupportedError('tracefs')
+   * when it cannot be) with a BPF cookie the program reads with bpf_get_attach_cookie(): one generic
+   * program attached to many tracepoints tells them apart (Linux 5.15+).
+   */
+  attachTracepoint(category: string, name: string, options: { cookie?: bigint } = {}): BpfLink {
+    ensureTracefs();
+    const lib = libbpf();
+    return this.#attachWith('bpf_program__attach_tracepoint_opts', { kind: 'tracepoint', target: `${category}:${name}` }, () =>
+      lib.bpf_program__attach_tracepoint_opts(this.ptr, category, name, { sz: lib.sizes.tracepointOpts, bpf_cookie: options.cookie ?? 0n }),
     );
   }
 

@@ -1,9 +1,11 @@
 import type { ToolDefinition } from './definition.js';
 import type { ToolImplementation } from './runtime/runner.js';
+import { bpftrace } from './bpftrace/bpftrace.schema.js';
 import { cpudist } from './cpudist/cpudist.schema.js';
 import { cpufreq } from './cpufreq/cpufreq.schema.js';
 import { execsnoop } from './execsnoop/execsnoop.schema.js';
 import { exitsnoop } from './exitsnoop/exitsnoop.schema.js';
+import { funccount } from './funccount/funccount.schema.js';
 import { offcputime } from './offcputime/offcputime.schema.js';
 import { oomkill } from './oomkill/oomkill.schema.js';
 import { profile } from './profile/profile.schema.js';
@@ -15,6 +17,7 @@ import { sockstat } from './sockstat/sockstat.schema.js';
 import { soconnect } from './soconnect/soconnect.schema.js';
 import { sofamily } from './sofamily/sofamily.schema.js';
 import { soprotocol } from './soprotocol/soprotocol.schema.js';
+import { stackcount } from './stackcount/stackcount.schema.js';
 import { syscount } from './syscount/syscount.schema.js';
 import { tcpaccept } from './tcpaccept/tcpaccept.schema.js';
 import { tcpconnect } from './tcpconnect/tcpconnect.schema.js';
@@ -51,6 +54,9 @@ export const CATALOG: readonly CatalogEntry<any>[] = [
   tool(soprotocol, () => import('./soprotocol/soprotocol.js')),
   tool(tcpconnect, () => import('./tcpconnect/tcpconnect.js')),
   tool(tcpaccept, () => import('./tcpaccept/tcpaccept.js')),
+  tool(funccount, () => import('./funccount/funccount.js')),
+  tool(stackcount, () => import('./stackcount/stackcount.js')),
+  tool(bpftrace, () => import('./bpftrace/bpftrace.js')),
 ];
 
 /** Every tool's definition, by name. Pure data: safe to import from the API. */

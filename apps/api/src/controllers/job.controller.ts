@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -67,6 +68,15 @@ export class JobController {
       error: 'Bad Request',
       message: 'params.pid: must be >= 1',
       details: [{ field: 'params.pid', message: 'must be >= 1' }],
+    },
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'The tool is `adminOnly` (GET /v1/tools) and the token is not an admin token.',
+    example: {
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'tool "bpftrace" is admin-only: it runs a program the caller writes, with the agent\'s privileges; use an admin token',
     },
   })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is over 1 MiB.' })

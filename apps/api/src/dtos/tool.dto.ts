@@ -8,7 +8,10 @@ export class ToolResponseDto {
   @ApiProperty()
   description: string;
 
-  @ApiProperty({ enum: ['histogram', 'counts', 'stacks', 'events'] })
+  @ApiProperty({
+    enum: ['histogram', 'counts', 'stacks', 'events'],
+    description: 'The kind of result with the default params; a param may change it, as its description says (tcpconnect `countOnly`: counts).',
+  })
   resultKind: ResultKind;
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema (2020-12) of the job `params`.' })
@@ -27,4 +30,9 @@ export class ToolResponseDto {
     description: 'Kernel capabilities a host needs for this tool with its default params (some params need more, e.g. user stacks).',
   })
   requires: string[];
+
+  @ApiProperty({
+    description: 'Only an admin token may start a job of this tool (it runs a program the caller writes: bpftrace); others get 403.',
+  })
+  adminOnly: boolean;
 }

@@ -1,4 +1,4 @@
-import { ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiConfig } from '../config.js';
 import type { HostEntity } from '../entities/host.entity.js';
@@ -66,6 +66,33 @@ describe(JobService.name, () => {
       ServiceUnavailableException,
     );
     expect(jobRepository.failRuns).toHaveBeenCalledWith('job-1', ['run-0'], expect.stringContaining('ECONNREFUSED'));
+  });
+
+  describe('an admin-only tool (bpftrace)', () => {
+    const job = { tool: 'bpftrace', hosts: ['a'], durationSec: 3, params: { program: 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }' } };
+    const allowed = { bpftrace: true, customPrograms: true };
+
+    it('refuses a non-admin token with 403 naming the reason, before writing anything', async () => {
+      const { sut, jobRepository, queueRepository } = setup([host('a', allowed)]);
+      const error = await sut.create(job, { tokenId: 'token-2', role: 'user' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ForbiddenException);
+      expect((error as ForbiddenException).getStatus()).toBe(403);
+      expect((error as ForbiddenException).message).toMatch(/tool "bpftrace" is admin-only/);
+      expect(jobRepository.createWithRuns).not.toHaveBeenCalled();
+      expect(queueRepository.enqueueTraces).not.toHaveBeenCalled();
+    });
+
+    it('accepts an admin token on a host that allows custom programs', async () => {
+      const { sut, queueRepository } = setup([host('a', allowed)]);
+      await sut.create(job, auth);
+      expect(queueRepository.enqueueTraces).toHaveBeenCalledWith([expect.objectContaining({ tool: 'bpftrace', params: job.params })]);
+    });
+
+    it('refuses a host whose agent does not allow custom programs, naming hosts', async () => {
+      const { sut, jobRepository } = setup([host('a', { bpftrace: true, customPrograms: false })]);
+      await expect(sut.create(job, auth)).rejects.toThrow(/hosts: host "a" lacks customPrograms, which bpftrace requires/);
+      expect(jobRepository.createWithRuns).not.toHaveBeenCalled();
+    });
   });
 
   describe('cancel', () => {

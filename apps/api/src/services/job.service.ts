@@ -1,5 +1,6 @@
 import {
   ConflictException,
+  ForbiddenException,
   Inject,
   Injectable,
   Logger,
@@ -49,6 +50,13 @@ export class JobService {
     if (!tool) {
       const known = [...this.toolService.list().map((t) => t.name)].join(', ');
       throw invalidField('tool', `unknown tool "${dto.tool}" (known: ${known})`);
+    }
+    if (tool.adminOnly && auth.role !== 'admin') {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `tool "${tool.name}" is admin-only: it runs a program the caller writes, with the agent's privileges; use an admin token`,
+      });
     }
     if (dto.durationSec > this.config.maxDurationSec) {
       throw invalidField('durationSec', `must not be greater than ${this.config.maxDurationSec}`);

@@ -14,6 +14,7 @@ export class ToolService {
       paramsSchema: tool.paramsSchema,
       examples: tool.examples as Record<string, unknown>[],
       requires: tool.requires(defaultParams(tool)),
+      adminOnly: tool.adminOnly,
     }));
   }
 

@@ -41,6 +41,11 @@ export interface BpftraceOutput {
   stats: Record<string, Keyed<BpftraceStatsValue | number>>;
   /** Text lines from printf / time / cat / join / system(), split on newlines, at most `maxLines`. */
   lines: string[];
+  /**
+   * When each kept line was read (ms since the epoch), index by index: the time bpftrace handed it over,
+   * which trails the event by up to one of its perf-buffer polls (print `nsecs` for the event's own time).
+   */
+  lineTimes: number[];
   /** Text lines beyond `maxLines`, counted, not kept. */
   droppedLines: number;
   /** Events the kernel could not hand to bpftrace (its perf buffer was full). */
@@ -50,7 +55,7 @@ export interface BpftraceOutput {
 }
 
 export function emptyOutput(): BpftraceOutput {
-  return { attachedProbes: 0, maps: {}, hists: {}, stats: {}, lines: [], droppedLines: 0, lostEvents: 0, unparsed: [] };
+  return { attachedProbes: 0, maps: {}, hists: {}, stats: {}, lines: [], lineTimes: [], droppedLines: 0, lostEvents: 0, unparsed: [] };
 }
 
 const TEXT_TYPES = new Set(['printf', 'time', 'cat', 'join', 'syscall']);
@@ -109,8 +114,10 @@ export class BpftraceOutputParser {
   }
 
   #pushLine(line: string): void {
-    if (this.output.lines.length < this.maxLines) this.output.lines.push(line);
-    else this.output.droppedLines++;
+    if (this.output.lines.length < this.maxLines) {
+      this.output.lines.push(line);
+      this.output.lineTimes.push(Date.now());
+    } else this.output.droppedLines++;
   }
 
   #unparsed(line: string): void {
