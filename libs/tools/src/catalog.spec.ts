@@ -7,8 +7,8 @@ import { CATALOG, TOOL_CATALOG } from './catalog.js';
 import { validateParams } from './validate-params.js';
 
 const RESULT_KINDS: ResultKind[] = ['events', 'counts', 'histogram', 'stacks'];
-/** Tools with no BPF object of their own: bpftrace compiles the program its caller gives (a required param). */
-const CALLER_PROGRAM_TOOLS = new Set(['bpftrace']);
+/** The params a tool cannot run without (bpftrace's `program`): every other param has a default or is optional. */
+const requiredOf = (tool: { paramsSchema: Record<string, unknown> }) => (tool.paramsSchema.required ?? []) as string[];
 
 /** The pure half of every catalog entry, checked as one table (the kernel half: catalog.test.ts). */
 describe('the catalog', () => {
@@ -16,8 +16,6 @@ describe('the catalog', () => {
     expect(TOOL_CATALOG.size).toBe(CATALOG.length);
     for (const { definition } of CATALOG) {
       expect(existsSync(join(import.meta.dirname, definition.name, `${definition.name}.schema.ts`)), definition.name).toBe(true);
-      const hasObject = !CALLER_PROGRAM_TOOLS.has(definition.name);
-      expect(existsSync(join(import.meta.dirname, definition.name, `${definition.name}.bpf.c`)), definition.name).toBe(hasObject);
     }
   });
 
@@ -30,15 +28,15 @@ describe('the catalog', () => {
       expect(RESULT_KINDS).toContain(tool.resultKind);
     });
 
-    it('accepts {} (every param has a default or is optional) and refuses an unknown param naming it', () => {
-      const required = CALLER_PROGRAM_TOOLS.has(tool.name) ? [{ field: 'params', message: "must have required property 'program'" }] : [];
-      expect(validateParams(tool, {})).toEqual(required);
-      expect(validateParams(tool, { noSuchParam: 1 })).toEqual([...required, { field: 'params.noSuchParam', message: 'is not a known parameter' }]);
+    it('accepts {} but for its required params, naming each, and refuses an unknown param naming it', () => {
+      const missing = requiredOf(tool).map((name) => ({ field: 'params', message: `must have required property '${name}'` }));
+      expect(validateParams(tool, {})).toEqual(missing);
+      expect(validateParams(tool, { noSuchParam: 1 })).toEqual([...missing, { field: 'params.noSuchParam', message: 'is not a known parameter' }]);
     });
 
     it('has examples that validate as they are, needing only known capabilities', () => {
       expect(tool.examples.length).toBeGreaterThan(0);
-      for (const example of [...(CALLER_PROGRAM_TOOLS.has(tool.name) ? [] : [{}]), ...tool.examples]) {
+      for (const example of [...(requiredOf(tool).length ? [] : [{}]), ...tool.examples]) {
         const params = structuredClone(example) as Record<string, unknown>;
         expect(validateParams(tool, params)).toEqual([]);
         for (const capability of tool.requires(params as never)) expect(CAPABILITIES).toContain(capability);

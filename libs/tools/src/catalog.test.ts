@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BpfObject, bpfObjectPath } from '../../bpf/src/index.js';
 import { describeKernel, linksOf, loadedPrograms } from '../../../test/support/kernel.js';
@@ -24,6 +26,7 @@ describeKernel('the catalog against its compiled BPF objects', () => {
       const runParams = objectName ? {} : definition.examples[0];
       const programNames: string[] = [];
       if (objectName) {
+        expect(existsSync(join(import.meta.dirname, definition.name, `${objectName}.bpf.c`)), `${definition.name}'s object source`).toBe(true);
         using obj = BpfObject.open(bpfObjectPath(objectName));
         const vars = new Set(obj.rodataVars().map((v) => v.name));
         for (const example of [{}, ...definition.examples]) {
