@@ -34,8 +34,9 @@ describeKernel('offcputime on the real kernel', () => {
     const us = microseconds(sleeping);
     console.log(`offcputime: ${us} µs under sleep_in_named, ${r.total} µs in all`);
     // nanosleep never wakes early; timer slack (50 µs) and wake-up latency add a little to each sleep.
-    // Lower bound 0.99 s: the timer is armed a few µs before the thread is switched out. Upper: a loaded machine.
-    expect(us).toBeGreaterThan(990_000);
+    // Lower bound 0.95 s: the timer is armed before the thread is switched out, and on a loaded machine it can be
+    // preempted in between (the sleep then starts off-CPU later; 1 % short seen). Upper: a loaded machine.
+    expect(us).toBeGreaterThan(950_000);
     expect(us).toBeLessThan(1_300_000);
     const frames = sleeping[0]!.frames;
     const symbols = frames.map((f) => f.symbol);
@@ -55,7 +56,7 @@ describeKernel('offcputime on the real kernel', () => {
     // (Kernel stacks only here: the sleeps are the intervals under do_nanosleep.)
     const { r } = await traceSleeps(30, { minBlockUs: 9_000, stack: 'kernel' });
     expect(r.stacks.flatMap((s) => s.frames).filter((f) => f.module !== KERNEL)).toEqual([]);
-    expect(microseconds(r.stacks.filter((s) => s.frames.some((f) => f.symbol === 'do_nanosleep')))).toBeGreaterThan(297_000);
+    expect(microseconds(r.stacks.filter((s) => s.frames.some((f) => f.symbol === 'do_nanosleep')))).toBeGreaterThan(285_000);
     expect(microseconds((await traceSleeps(30, { maxBlockUs: 9_000 })).sleeping)).toBe(0);
     // It may end late on a loaded machine (25 ms seen), so the bound above it leaves room: 100 ms.
     expect(microseconds((await traceSleeps(30, { minBlockUs: 100_000 })).sleeping)).toBe(0);
@@ -65,7 +66,7 @@ describeKernel('offcputime on the real kernel', () => {
     // nanosleep sleeps TASK_INTERRUPTIBLE (1), never TASK_UNINTERRUPTIBLE (2).
     expect(microseconds((await traceSleeps(30, { state: 2 })).sleeping)).toBe(0);
     const { r, sleeping } = await traceSleeps(30, { state: 1, stack: 'user' });
-    expect(microseconds(sleeping)).toBeGreaterThan(297_000);
+    expect(microseconds(sleeping)).toBeGreaterThan(285_000);
     expect(microseconds(sleeping)).toBeLessThan(390_000);
     expect(r.stacks.flatMap((s) => s.frames).filter((f) => f.module === KERNEL)).toEqual([]);
     expect(sleeping[0]!.frames[0]).toMatchObject({ symbol: 'sleep_in_named', module: binary });
