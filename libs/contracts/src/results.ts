@@ -1,6 +1,7 @@
 /** The result kinds of DESIGN.md: one model so that storage, export and comparison stay generic. */
 
-export type ColumnType = 'string' | 'int' | 'float' | 'timestamp' | 'string[]' | 'bool';
+/** `array`: a list of numbers and strings (trace's `args`: each value as its type shows it). */
+export type ColumnType = 'string' | 'int' | 'float' | 'timestamp' | 'string[]' | 'bool' | 'array';
 
 /** What every result kind may carry. */
 interface ResultCommon {

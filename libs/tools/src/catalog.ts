@@ -1,5 +1,6 @@
 import type { ToolDefinition } from './definition.js';
 import type { ToolImplementation } from './runtime/runner.js';
+import { argdist } from './argdist/argdist.schema.js';
 import { bpftrace } from './bpftrace/bpftrace.schema.js';
 import { cpudist } from './cpudist/cpudist.schema.js';
 import { cpufreq } from './cpufreq/cpufreq.schema.js';
@@ -21,6 +22,7 @@ import { stackcount } from './stackcount/stackcount.schema.js';
 import { syscount } from './syscount/syscount.schema.js';
 import { tcpaccept } from './tcpaccept/tcpaccept.schema.js';
 import { tcpconnect } from './tcpconnect/tcpconnect.schema.js';
+import { trace } from './trace/trace.schema.js';
 
 /** One catalog entry: the pure definition, and how to load its runtime half (native: the agent only). */
 interface CatalogEntry<D extends ToolDefinition<any, any>> {
@@ -56,6 +58,8 @@ export const CATALOG: readonly CatalogEntry<any>[] = [
   tool(tcpaccept, () => import('./tcpaccept/tcpaccept.js')),
   tool(funccount, () => import('./funccount/funccount.js')),
   tool(stackcount, () => import('./stackcount/stackcount.js')),
+  tool(trace, () => import('./trace/trace.js')),
+  tool(argdist, () => import('./argdist/argdist.js')),
   tool(bpftrace, () => import('./bpftrace/bpftrace.js')),
 ];
 
