@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { RunMessage, RunStats } from '../libs/contracts/src/index.js';
-import { freePort, ROOT, sleep, startUntil, stop, type Started } from './lib.js';
+import { freePort, ROOT, run, sleep, startUntil, stop, type Started } from './lib.js';
 
 export const TOOL_HELPER = join(ROOT, 'dist/bench/tool-helper.js');
 export const AGENT = join(ROOT, 'dist/apps/worker/src/main.js');
@@ -13,6 +13,22 @@ export const AGENT = join(ROOT, 'dist/apps/worker/src/main.js');
 /** Starts `tool` with these params (validated and defaulted by the helper) and resolves once it is attached. */
 export function holdTool(tool: string, params: Record<string, unknown> = {}): Promise<Started> {
   return startUntil('node', [TOOL_HELPER, 'hold', tool, JSON.stringify(params)], /^attached /);
+}
+
+export interface AttachRun {
+  /** ms from calling the runner to onAttached. */
+  runnerMs: number;
+  /** The run's own stats: loadMs (open, resolve, load; whole ms), attachMs (start → attached; whole ms). */
+  stats: RunStats;
+}
+
+/**
+ * Runs `tool` `count` times in one helper process, each detached once attached (the first pays the process's
+ * first-use costs, the others are an agent's steady state).
+ */
+export async function attachRuns(tool: string, params: Record<string, unknown>, count: number): Promise<AttachRun[]> {
+  const out = await run('node', [TOOL_HELPER, 'attach', tool, JSON.stringify(params), String(count)]);
+  return out.trim().split('\n').map((line) => JSON.parse(line) as AttachRun);
 }
 
 export interface HeldRun {

@@ -1,6 +1,6 @@
 /**
  * bpfleet benchmarks: bpfleet vs libbpf-tools vs bpftrace (and perf), side by side in one run, medians of --runs runs.
- *   ./dev.sh bench [--runs N] [--only attach|overhead|memory|ffi|profile|offcputime] [--seconds S]
+ *   ./dev.sh bench [--runs N] [--only attach|overhead|memory|ffi|profile|offcputime|generic] [--seconds S]
  *                  [--spin-seconds S] [--agent-seconds S]
  * Prints a markdown report and writes it into docs/PERFORMANCE.md between the bench markers (the
  * hand-written analysis outside the markers is kept). Needs root; installs bpftrace, libbpf-tools and
@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AGENT, startAgent, TOOL_HELPER } from './bpfleet.js';
 import { arg, fmt, fmtInt, has, interleaved, log, type Mem, median, memMb, peakMem, ratio, ROOT, run, sh, sleep, startUntil, stop, table, type Started, WORK } from './lib.js';
+import { benchGeneric } from './generic.js';
 import { benchOffcpu, benchProfile } from './stacks.js';
 import { pingpong } from './workloads.js';
 
@@ -48,6 +49,8 @@ function prepare(): void {
   cc('pingpong', 'pingpong.c');
   cc('flood', 'flood.c');
   cc('spin', 'spin.c', ['-fno-omit-frame-pointer', '-pthread']);
+  cc('hot', 'hot.c');
+  cc('uprobe-open', 'uprobe-open.c');
   cc('ringbuf-consume', 'ringbuf-consume.c', ['-lbpf']);
   execFileSync(
     'clang',
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
     ffi: benchFfi,
     profile: () => benchProfile({ runs: RUNS, spinSeconds: SPIN_SECS, agentSeconds: AGENT_SECS }),
     offcputime: () => benchOffcpu({ runs: RUNS, seconds: PINGPONG_SECS }),
+    generic: () => benchGeneric({ runs: RUNS, seconds: PINGPONG_SECS }),
   };
   if (ONLY && !sections[ONLY]) throw new Error(`--only: one of ${Object.keys(sections).join(', ')}`);
   const parts = [machine()];

@@ -21,23 +21,23 @@ const OFFCPUTIME_BT = join(ROOT, 'bench/offcputime.bt');
 const PERF_DATA = join(WORK, 'perf.data');
 
 /** Something attached to the host while a workload runs. */
-interface Tracer {
+export interface Tracer {
   start(): Promise<Started>;
   release(started: Started): Promise<void>;
 }
 
 /** A comparison tool: stopped with SIGINT, as on a terminal. */
-const external = (start: () => Promise<Started>): Tracer => ({ start, release: (s) => stop(s.child, 'SIGINT') });
+export const external = (start: () => Promise<Started>): Tracer => ({ start, release: (s) => stop(s.child, 'SIGINT') });
 
 /** A bpfleet tool in the bench helper; each run's stats and result summary are appended to `runs`. */
-const bpfleet = (tool: string, params: Record<string, unknown>, runs: HeldRun[]): Tracer => ({
+export const bpfleet = (tool: string, params: Record<string, unknown>, runs: HeldRun[]): Tracer => ({
   start: () => holdTool(tool, params),
   release: async (s) => {
     runs.push(await releaseTool(s));
   },
 });
 
-async function underTracer(tracer: Tracer | undefined, workload: () => Promise<number>): Promise<number> {
+export async function underTracer(tracer: Tracer | undefined, workload: () => Promise<number>): Promise<number> {
   const held = await tracer?.start();
   try {
     await sleep(SETTLE_MS);
@@ -53,7 +53,7 @@ function symbolization(stats: RunStats | undefined): { ms: number; stacks: numbe
 }
 
 /** One row per config: its label, median, range, ratio to `base`, and ratio to each of `refs(config)`. */
-function overheadRows(labels: Record<string, string>, rates: Record<string, number[]>, base: number, refs: (config: string) => number[]): (string | number)[][] {
+export function overheadRows(labels: Record<string, string>, rates: Record<string, number[]>, base: number, refs: (config: string) => number[]): (string | number)[][] {
   return Object.entries(labels).map(([c, label]) => [
     label,
     fmtInt(median(rates[c]!)),

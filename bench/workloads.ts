@@ -11,3 +11,9 @@ export async function pingpong(seconds: number): Promise<number> {
 export async function spin(seconds: number): Promise<number> {
   return Number((await run(join(WORK, 'spin'), [String(seconds)])).trim());
 }
+
+/** Calls/s of a never-inlined hot_function called in a loop on CPU 0 (bench/hot.c), and how many calls it made. */
+export async function hot(seconds: number): Promise<{ rate: number; calls: number }> {
+  const [rate, calls] = (await run('taskset', ['-c', '0', join(WORK, 'hot'), String(seconds)])).trim().split(' ').map(Number);
+  return { rate: rate!, calls: calls! };
+}
