@@ -48,7 +48,7 @@ if (mode === 'attach') {
   for (let i = 0; i < Number(count ?? 5); i++) {
     let attachedAt = 0;
     const t0 = performance.now();
-    // A fresh params object per run, as each job brings its own: runners cache per-run work (probe resolution) on it.
+    // A fresh params object per run, as each job brings its own.
     const { stats } = await tool.run({ params: structuredClone(params), durationMs: 0, signal: new AbortController().signal, onAttached: () => (attachedAt = performance.now()) });
     console.log(JSON.stringify({ run: i, runnerMs: attachedAt - t0, stats }));
     await settle();

@@ -2,7 +2,7 @@ import { char, defineStruct, u32, u64, type BpfObject } from '../../../bpf/src/i
 import type { CountsResult, HistogramResult } from '../../../contracts/src/index.js';
 import { STR_LEN, filterSelection, valueSelection } from '../probes/args.js';
 import { ProbeArgConfig, probeConfigs, showValue, writeProbeConfigs, type ProbeShape } from '../probes/args-config.js';
-import { attachProbes, loadProgramsFor, perRun, type ProbePrograms } from '../probes/attach.js';
+import { attachProbes, loadProgramsFor, type ProbePrograms } from '../probes/attach.js';
 import { resolveProbes } from '../probes/resolve.js';
 import { parseProbeSpec } from '../probes/spec.js';
 import { LoglinearHist, LoglinearTotals, readHistogram } from '../runtime/histogram.js';
@@ -26,11 +26,12 @@ const MAX_VALUES = 10240;
 /** Mirrors `struct argdist_key` of argdist.h. */
 export const ArgdistKey = defineStruct({ num: u64, str: char(STR_LEN) });
 
-const probesOf = perRun((p: ArgdistParams) => resolveProbes([parseProbeSpec(p.probe, argdistSpecRules)], { pid: p.pid }));
-const configsOf = perRun((p: ArgdistParams) => {
+/** The probe resolved on the host, and its configuration (a field the event lacks fails the run here, before anything is loaded). */
+function prepare(p: ArgdistParams) {
+  const probes = resolveProbes([parseProbeSpec(p.probe, argdistSpecRules)], { pid: p.pid });
   const value = valueSelection(p.value);
-  return probeConfigs(probesOf(p), [{ args: [value], filter: p.filter && filterSelection(p.filter, [value]) }]);
-});
+  return { probes, configs: probeConfigs(probes, [{ args: [value], filter: p.filter && filterSelection(p.filter, [value]) }]) };
+}
 
 function countsResult(obj: BpfObject, shape: ProbeShape, lostEvents: number): CountsResult {
   const type = shape.args[0]!;
@@ -68,14 +69,12 @@ export default defineRunner(argdist, {
     negatives: { key: u32, value: u64 },
   },
   rodata: (p) => ({ ...taskFilterRodata(p), count_values: p.mode === 'counts' }),
-  beforeLoad: (obj, p) => {
-    configsOf(p); // built first: a field the event lacks fails the run before anything is loaded
-    loadProgramsFor(obj, probesOf(p), PROGRAMS);
-  },
-  attach: (obj, p) => attachProbes(obj, probesOf(p), PROGRAMS, p.pid),
-  collector: (obj, p) => {
-    writeProbeConfigs(obj, configsOf(p));
-    const shape = configsOf(p).shapes[0]!;
+  prepare,
+  beforeLoad: (obj, _p, { probes }) => loadProgramsFor(obj, probes, PROGRAMS),
+  attach: (obj, p, { probes }) => attachProbes(obj, probes, PROGRAMS, p.pid),
+  collector: (obj, p, _resources, { configs }) => {
+    writeProbeConfigs(obj, configs);
+    const shape = configs.shapes[0]!;
     const result = (lostEvents: number) => (p.mode === 'counts' ? countsResult(obj, shape, lostEvents) : histogramResult(obj));
     return { empty: () => result(0), collect: ({ lostEvents }) => result(lostEvents) };
   },

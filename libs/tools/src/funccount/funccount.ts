@@ -1,6 +1,6 @@
 import { u32, u64 } from '../../../bpf/src/index.js';
 import type { CountsResult } from '../../../contracts/src/index.js';
-import { attachProbes, loadProgramsFor, perRun, type ProbePrograms } from '../probes/attach.js';
+import { attachProbes, loadProgramsFor, type ProbePrograms } from '../probes/attach.js';
 import { resolveProbes } from '../probes/resolve.js';
 import { parseProbeSpec } from '../probes/spec.js';
 import { defineRunner } from '../runtime/runner.js';
@@ -17,12 +17,11 @@ const PROGRAMS: ProbePrograms = {
   kretprobe: 'funccount_kprobe',
 };
 
-const probesOf = perRun((p: FunccountParams) =>
+const probesOf = (p: FunccountParams) =>
   resolveProbes(
     p.probes.map((spec) => parseProbeSpec(spec, funccountSpecRules)),
     { pid: p.pid },
-  ),
-);
+  );
 
 const indexKey = (i: number) => {
   const key = Buffer.alloc(u32.size);
@@ -38,13 +37,14 @@ const indexKey = (i: number) => {
 export default defineRunner(funccount, {
   layouts: { counts: { key: u32, value: u64 } },
   rodata: taskFilterRodata,
-  beforeLoad: (obj, p) => loadProgramsFor(obj, probesOf(p), PROGRAMS),
-  attach: (obj, p) => attachProbes(obj, probesOf(p), PROGRAMS, p.pid),
-  collector: (obj, p) => ({
+  prepare: probesOf,
+  beforeLoad: (obj, _p, probes) => loadProgramsFor(obj, probes, PROGRAMS),
+  attach: (obj, p, probes) => attachProbes(obj, probes, PROGRAMS, p.pid),
+  collector: (obj, _p, _resources, probes) => ({
     empty: (): CountsResult => ({ kind: 'counts', keys: ['probe'], rows: [], total: 0 }),
     collect(): CountsResult {
       const counts = obj.map('counts');
-      const rows = probesOf(p)
+      const rows = probes
         .map(({ probe }, i) => ({ probe, count: Number(counts.sumPerCpuU64(indexKey(i))) }))
         .filter((row) => row.count > 0)
         .sort((a, b) => b.count - a.count || (a.probe < b.probe ? -1 : 1));

@@ -53,15 +53,3 @@ export function attachProbes(obj: BpfObject, probes: readonly ResolvedProbe[], p
   }
   return links;
 }
-
-/**
- * A run's probes, resolved once: the run skeleton hands the same params object to `beforeLoad`, `attach`
- * and `collector`, so the first call resolves on the host and the others reuse it.
- */
-export function perRun<P extends object, R>(resolve: (params: P) => R): (params: P) => R {
-  const cache = new WeakMap<P, R>();
-  return (params) => {
-    if (!cache.has(params)) cache.set(params, resolve(params));
-    return cache.get(params)!;
-  };
-}

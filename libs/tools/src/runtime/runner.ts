@@ -44,20 +44,26 @@ export interface Collector<R> {
 /** The result type a tool's definition declares. */
 export type ResultOfTool<D extends ToolDefinition<any, any>> = ResultOf<D['resultKind']>;
 
-/** Everything a tool's runtime half (`<tool>.ts`) declares; the skeleton does the rest. */
-export interface RunnerSpec<D extends ToolDefinition<any, any>> {
+/**
+ * Everything a tool's runtime half (`<tool>.ts`) declares; the skeleton does the rest. `S` is what the
+ * tool's `prepare` works out on the host before anything is loaded (e.g. its resolved probes), handed to
+ * every later step of the same run.
+ */
+export interface RunnerSpec<D extends ToolDefinition<any, any>, S = void> {
   /** Name of the compiled object `build/bpf/<object>.bpf.o`; default the tool's name. */
   object?: string;
   /** TS mirrors of the maps' key/value structs (`<tool>.h`), by map name. */
   layouts?: Record<string, MapLayouts>;
   /** The `const volatile` config of the object for these params. */
   rodata(params: ParamsOf<D>): Record<string, RodataValue | undefined>;
+  /** Host-side work before the object is opened (resolving probe specs); a throw fails the run with its message. */
+  prepare?(params: ParamsOf<D>): S;
   /** Before load: choose programs (autoload), size maps. */
-  beforeLoad?(obj: BpfObject, params: ParamsOf<D>): void;
+  beforeLoad?(obj: BpfObject, params: ParamsOf<D>, prepared: S): void;
   /** Attaches the programs; default every program by its SEC() name. The skeleton owns the links. */
-  attach?(obj: BpfObject, params: ParamsOf<D>): BpfLink[];
+  attach?(obj: BpfObject, params: ParamsOf<D>, prepared: S): BpfLink[];
   /** The run's user-space state; resources it opens go on `stack` (released after the object's links). */
-  collector(obj: BpfObject, params: ParamsOf<D>, stack: DisposableStack): Collector<ResultOfTool<D>>;
+  collector(obj: BpfObject, params: ParamsOf<D>, stack: DisposableStack, prepared: S): Collector<ResultOfTool<D>>;
 }
 
 /** A tool's runtime half: its definition, what the catalog test checks, and the runner the agent calls. */
@@ -96,7 +102,7 @@ async function traceWindow(ctx: ToolRunContext<unknown>, intervals: Collector<un
  * error and abort alike. Stats for every tool: `loadMs` (open + load), `attachMs` (start → attached),
  * `tracedMs`, `lostEvents`, plus the collector's own.
  */
-export function defineRunner<D extends ToolDefinition<any, any>>(definition: D, spec: RunnerSpec<D>): ToolImplementation<D> {
+export function defineRunner<D extends ToolDefinition<any, any>, S = void>(definition: D, spec: RunnerSpec<D, S>): ToolImplementation<D> {
   const objectName = spec.object ?? definition.name;
   return {
     definition,
@@ -105,18 +111,19 @@ export function defineRunner<D extends ToolDefinition<any, any>>(definition: D, 
     rodata: spec.rodata,
     async run(ctx) {
       const start = performance.now();
+      const prepared = spec.prepare?.(ctx.params) as S;
       const stack = new DisposableStack();
       try {
         const obj = stack.use(BpfObject.open(bpfObjectPath(objectName), { minimizedBtf: true }));
-        spec.beforeLoad?.(obj, ctx.params);
+        spec.beforeLoad?.(obj, ctx.params, prepared);
         obj.setRodata(spec.rodata(ctx.params));
         obj.load();
         const loadMs = elapsed(start);
-        const collector = spec.collector(obj, ctx.params, stack);
+        const collector = spec.collector(obj, ctx.params, stack, prepared);
         const rings = Object.entries(collector.rings ?? {}).map(([map, onRecord]) => stack.use(RingBuffer.open(obj.map(map), onRecord)));
         if (ctx.signal.aborted) return { result: collector.empty(), stats: { loadMs, lostEvents: 0, ...collector.stats?.() } };
 
-        const links = spec.attach ? spec.attach(obj, ctx.params) : obj.attachAll();
+        const links = spec.attach ? spec.attach(obj, ctx.params, prepared) : obj.attachAll();
         for (const link of links) stack.use(link);
         for (const ring of rings) ring.start();
         const attachMs = elapsed(start);

@@ -1,4 +1,4 @@
-import { attachProbes, loadProgramsFor, perRun, type ProbePrograms } from '../probes/attach.js';
+import { attachProbes, loadProgramsFor, type ProbePrograms } from '../probes/attach.js';
 import { resolveProbes } from '../probes/resolve.js';
 import { parseProbeSpec } from '../probes/spec.js';
 import { defineRunner } from '../runtime/runner.js';
@@ -16,7 +16,7 @@ const PROGRAMS: ProbePrograms = {
   kretprobe: 'stackcount_kprobe',
 };
 
-const probesOf = perRun((p: StackcountParams) => resolveProbes([parseProbeSpec(p.probe, stackcountSpecRules)], { pid: p.pid }));
+const probesOf = (p: StackcountParams) => resolveProbes([parseProbeSpec(p.probe, stackcountSpecRules)], { pid: p.pid });
 
 /** The rodata config of stackcount.bpf.c for these params. */
 export function stackcountConfig(p: StackcountParams) {
@@ -31,7 +31,8 @@ export function stackcountConfig(p: StackcountParams) {
 export default defineRunner(stackcount, {
   layouts: stackLayouts,
   rodata: stackcountConfig,
-  beforeLoad: (obj, p) => loadProgramsFor(obj, probesOf(p), PROGRAMS),
-  attach: (obj, p) => attachProbes(obj, probesOf(p), PROGRAMS, p.pid),
+  prepare: probesOf,
+  beforeLoad: (obj, _p, probes) => loadProgramsFor(obj, probes, PROGRAMS),
+  attach: (obj, p, probes) => attachProbes(obj, probes, PROGRAMS, p.pid),
   collector: (obj, p, resources) => collectStacks(obj, { unit: 'events', stack: p.stack, perThread: false }, resources),
 });

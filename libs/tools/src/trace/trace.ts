@@ -2,7 +2,7 @@ import { char, defineStruct, u32, u64 } from '../../../bpf/src/index.js';
 import type { EventsResult } from '../../../contracts/src/index.js';
 import { filterSelection, traceArgSelection, STR_LEN, type ValueSelection } from '../probes/args.js';
 import { MAX_PROBE_ARGS, ProbeArgConfig, arrayOf, probeConfigs, showValue, writeProbeConfigs, type ProbeSelections, type ProbeShape } from '../probes/args-config.js';
-import { attachProbes, loadProgramsFor, perRun, type ProbePrograms } from '../probes/attach.js';
+import { attachProbes, loadProgramsFor, type ProbePrograms } from '../probes/attach.js';
 import { resolveProbes } from '../probes/resolve.js';
 import { parseProbeSpec } from '../probes/spec.js';
 import { streamEvents } from '../runtime/events.js';
@@ -36,9 +36,7 @@ export const TraceEvent = defineStruct({
  * Each entry resolved on its own (no wildcards: one probe each), so the probe's index is the entry's even
  * when two entries name the same probe with different filters.
  */
-const probesOf = perRun((p: TraceParams) =>
-  p.probes.map((entry) => resolveProbes([parseProbeSpec(entry.probe, traceSpecRules)], { pid: p.pid })[0]!),
-);
+const probesOf = (p: TraceParams) => p.probes.map((entry) => resolveProbes([parseProbeSpec(entry.probe, traceSpecRules)], { pid: p.pid })[0]!);
 
 function selectionsOf(entry: TraceParams['probes'][number]): ProbeSelections {
   const args = (entry.args ?? []).map(traceArgSelection);
@@ -46,7 +44,11 @@ function selectionsOf(entry: TraceParams['probes'][number]): ProbeSelections {
   return { args, ret, filter: entry.filter && filterSelection(entry.filter, ret ? [...args, ret] : args) };
 }
 
-const configsOf = perRun((p: TraceParams) => probeConfigs(probesOf(p), p.probes.map(selectionsOf)));
+/** The probes resolved on the host, and their configuration (a field the event lacks fails the run here, before anything is loaded). */
+function prepare(p: TraceParams) {
+  const probes = probesOf(p);
+  return { probes, configs: probeConfigs(probes, p.probes.map(selectionsOf)) };
+}
 
 /** `retval` is a number, unless a probe shows it as an address (hex). */
 const columnsFor = (shapes: readonly ProbeShape[]): EventsResult['columns'] => [
@@ -69,15 +71,12 @@ const columnsFor = (shapes: readonly ProbeShape[]): EventsResult['columns'] => [
 export default defineRunner(trace, {
   layouts: { probe_configs: { key: u32, value: ProbeArgConfig } },
   rodata: (p) => ({ ...taskFilterRodata(p), max_events_per_sec: p.maxEventsPerSecond }),
-  beforeLoad: (obj, p) => {
-    configsOf(p); // built first: a field the event lacks fails the run before anything is loaded
-    loadProgramsFor(obj, probesOf(p), PROGRAMS);
-  },
-  attach: (obj, p) => attachProbes(obj, probesOf(p), PROGRAMS, p.pid),
-  collector: (obj, p) => {
-    const probes = probesOf(p);
-    writeProbeConfigs(obj, configsOf(p));
-    const { shapes } = configsOf(p);
+  prepare,
+  beforeLoad: (obj, _p, { probes }) => loadProgramsFor(obj, probes, PROGRAMS),
+  attach: (obj, p, { probes }) => attachProbes(obj, probes, PROGRAMS, p.pid),
+  collector: (obj, _p, _resources, { probes, configs }) => {
+    writeProbeConfigs(obj, configs);
+    const { shapes } = configs;
     return streamEvents(columnsFor(shapes), (record, clock) => {
       const e = TraceEvent.decode(record);
       const shape = shapes[e.probe];
