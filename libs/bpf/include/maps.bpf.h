@@ -35,6 +35,17 @@ static __always_inline void *bpf_map_lookup_or_try_init(void *map, const void *k
 		__u64 *n = bpf_map_lookup_elem(&dropped, &zero); \
 		if (n)                                           \
 			*n += 1;                                 \
+	}                                                        \
+	/* +1 on the u64 counter under key, created on first use; \
+	 * a full map counts as dropped instead. */              \
+	static __always_inline __attribute__((unused)) void bump_counter(void *map, const void *key) \
+	{                                                        \
+		static const __u64 zero;                         \
+		__u64 *n = bpf_map_lookup_or_try_init(map, key, &zero); \
+		if (n)                                           \
+			__sync_fetch_and_add(n, 1);              \
+		else                                             \
+			count_dropped();                         \
 	}
 
 /*

@@ -42,19 +42,13 @@ BPFLEET_DROPPED_COUNTER
 
 static __always_inline void count_value(void *ctx, int ctx_kind, const struct probe_arg_spec *value)
 {
-	static const __u64 zero;
 	struct argdist_key key = {};
-	__u64 *n;
 
 	if (value->kind == PROBE_KIND_STR)
 		probe_arg_string(ctx, ctx_kind, value, key.str);
 	else
 		key.num = probe_arg_number(ctx, ctx_kind, value);
-	n = bpf_map_lookup_or_try_init(&counts, &key, &zero);
-	if (n)
-		__sync_fetch_and_add(n, 1);
-	else
-		count_dropped();
+	bump_counter(&counts, &key);
 }
 
 static __always_inline void histogram_value(void *ctx, int ctx_kind, const struct probe_arg_spec *value)

@@ -77,10 +77,8 @@ int BPF_PROG(cpufreq_change, unsigned int state, unsigned int cpu_id)
 SEC("perf_event")
 int cpufreq_sample(void *ctx)
 {
-	static const __u64 zero;
 	struct cpufreq_key key = {};
 	__u32 *mhz;
-	__u64 *n;
 
 	if (!current_task_passes())
 		return 0;
@@ -93,12 +91,7 @@ int cpufreq_sample(void *ctx)
 	key.mhz = *mhz;
 	if (per_process)
 		bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	n = bpf_map_lookup_or_try_init(&counts, &key, &zero);
-	if (!n) {
-		count_dropped();
-		return 0;
-	}
-	__sync_fetch_and_add(n, 1);
+	bump_counter(&counts, &key);
 	return 0;
 }
 

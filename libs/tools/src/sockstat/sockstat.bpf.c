@@ -34,9 +34,7 @@ enum sockstat_syscall { SOCKSTAT_SYSCALLS(SOCKSTAT_INDEX) };
 
 static __always_inline int count_call(__u32 syscall)
 {
-	static const __u64 zero;
 	struct key_t key = {};
-	__u64 *count;
 
 	if (!current_task_passes())
 		return 0;
@@ -46,12 +44,7 @@ static __always_inline int count_call(__u32 syscall)
 		key.pid = bpf_get_current_pid_tgid() >> 32;
 	if (by_comm)
 		bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	count = bpf_map_lookup_or_try_init(&counts, &key, &zero);
-	if (!count) {
-		count_dropped();
-		return 0;
-	}
-	__sync_fetch_and_add(count, 1);
+	bump_counter(&counts, &key);
 	return 0;
 }
 

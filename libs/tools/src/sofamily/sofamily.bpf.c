@@ -26,17 +26,10 @@ BPFLEET_DROPPED_COUNTER
 
 static __always_inline void count(__u16 family, __u16 direction)
 {
-	static const __u64 zero;
 	struct family_key key = { .family = family, .direction = direction };
-	__u64 *n;
 
 	bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	n = bpf_map_lookup_or_try_init(&counts, &key, &zero);
-	if (!n) {
-		count_dropped();
-		return;
-	}
-	__sync_fetch_and_add(n, 1);
+	bump_counter(&counts, &key);
 }
 
 /* connect(int fd, struct sockaddr *uservaddr, int addrlen) */

@@ -28,10 +28,8 @@ BPFLEET_DROPPED_COUNTER
 
 static __always_inline void count(int fd)
 {
-	static const __u64 zero;
 	struct protocol_key key = {};
 	struct sock *sk;
-	__u64 *n;
 
 	sk = sock_of_fd(fd);
 	if (!sk)
@@ -39,12 +37,7 @@ static __always_inline void count(int fd)
 	key.family = sock_family(sk);
 	key.protocol = get_sk_protocol(sk);
 	bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	n = bpf_map_lookup_or_try_init(&counts, &key, &zero);
-	if (!n) {
-		count_dropped();
-		return;
-	}
-	__sync_fetch_and_add(n, 1);
+	bump_counter(&counts, &key);
 }
 
 /* connect(int fd, struct sockaddr *uservaddr, int addrlen) */

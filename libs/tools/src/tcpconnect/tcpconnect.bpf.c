@@ -96,16 +96,10 @@ int BPF_PROG(tcpconnect_syn_sent, struct sock *sk, int oldstate, int newstate)
 
 static __always_inline void count(const struct event *e)
 {
-	static const __u64 zero;
 	struct count_key key = { .family = e->family, .dport = e->dport };
-	__u64 *n;
 
 	__builtin_memcpy(key.daddr, e->daddr, sizeof(key.daddr));
-	n = bpf_map_lookup_or_try_init(&counts, &key, &zero);
-	if (n)
-		__sync_fetch_and_add(n, 1);
-	else
-		count_dropped();
+	bump_counter(&counts, &key);
 }
 
 SEC("tp/syscalls/sys_exit_connect")
