@@ -20,16 +20,16 @@ describeKernel('the catalog against its compiled BPF objects', () => {
       const tool = (await loadTool(definition.name))!;
       expect(tool.definition).toBe(definition);
 
-      // A tool with no BPF object of its own (bpftrace compiles the caller's program) has nothing to inspect, and
-      // `{}` lacks its program: it runs its first example.
+      // A tool with no BPF object of its own (bpftrace compiles the caller's program) has nothing to inspect; a
+      // tool with required params (a probe spec, a program) runs its first example, the others `{}`.
       const objectName = tool.objectName;
-      const runParams = objectName ? {} : definition.examples[0];
+      const runParams = definition.paramsSchema.required ? definition.examples[0] : {};
       const programNames: string[] = [];
       if (objectName) {
         expect(existsSync(join(import.meta.dirname, definition.name, `${objectName}.bpf.c`)), `${definition.name}'s object source`).toBe(true);
         using obj = BpfObject.open(bpfObjectPath(objectName));
         const vars = new Set(obj.rodataVars().map((v) => v.name));
-        for (const example of [{}, ...definition.examples]) {
+        for (const example of [...(definition.paramsSchema.required ? [] : [{}]), ...definition.examples]) {
           const params = structuredClone(example) as Record<string, unknown>;
           expect(validateParams(definition, params)).toEqual([]);
           for (const name of Object.keys(tool.rodata(params as never))) expect(vars, `${definition.name} rodata`).toContain(name);

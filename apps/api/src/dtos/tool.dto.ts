@@ -27,7 +27,7 @@ export class ToolResponseDto {
   @ApiProperty({
     type: 'array',
     items: { type: 'string' },
-    description: 'Kernel capabilities a host needs for this tool with its default params (some params need more, e.g. user stacks).',
+    description: 'Kernel capabilities every job of this tool needs on its host; some params need more (user stacks, uprobe specs), which job creation checks per host.',
   })
   requires: string[];
 

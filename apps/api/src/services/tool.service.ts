@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TOOL_CATALOG } from '../../../../libs/tools/src/catalog.js';
 import type { ToolDefinition } from '../../../../libs/tools/src/definition.js';
-import { validateParams } from '../../../../libs/tools/src/validate-params.js';
+import { commonRequirements } from '../../../../libs/tools/src/requirements.js';
 import type { ToolResponseDto } from '../dtos/tool.dto.js';
 
 @Injectable()
@@ -13,7 +13,7 @@ export class ToolService {
       resultKind: tool.resultKind,
       paramsSchema: tool.paramsSchema,
       examples: tool.examples as Record<string, unknown>[],
-      requires: tool.requires(defaultParams(tool)),
+      requires: commonRequirements(tool),
       adminOnly: tool.adminOnly,
     }));
   }
@@ -21,11 +21,4 @@ export class ToolService {
   get(name: string): ToolDefinition | undefined {
     return TOOL_CATALOG.get(name);
   }
-}
-
-/** The params a job gets when it gives none: `{}` with the schema's defaults filled in. */
-function defaultParams(tool: ToolDefinition): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  validateParams(tool, params);
-  return params;
 }

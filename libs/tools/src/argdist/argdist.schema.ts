@@ -20,13 +20,11 @@ export const argdist = defineTool({
     properties: {
       probe: {
         ...probeSpecSchema,
-        default: 't:syscalls:sys_enter_read',
         description:
           'Where to read the value: a probe spec, no wildcards (t:CATEGORY:EVENT, u:BINARY_OR_LIB:FUNC, r:BINARY_OR_LIB:FUNC, usdt:BINARY:PROVIDER:PROBE, k:FUNC, kr:FUNC).',
       },
       value: {
         ...valueSchema,
-        default: { field: 'count' },
         description:
           'The value: { arg: 0..5, type } an argument slot (u:/k: registers, usdt: the probe’s arguments), { arg: "retval", type } for r:/kr:, or { field, type? } a tracepoint field.',
       },
@@ -38,6 +36,7 @@ export const argdist = defineTool({
       filter: filterSchema,
       ...taskFilters,
     },
+    required: ['probe', 'value'],
   },
   check: (p): ParamsError[] => {
     const specErrors = checkProbeSpecs(p.probe, 'params.probe', argdistSpecRules);

@@ -17,12 +17,12 @@ export const funccount = defineTool({
     properties: {
       probes: {
         ...probeSpecListSchema,
-        default: ['t:sched:sched_process_fork', 't:sched:sched_process_exec'],
         description:
           'What to count: probe specs (t:CATEGORY:EVENT, u:BINARY_OR_LIB:FUNC, r:BINARY_OR_LIB:FUNC, usdt:BINARY:PROVIDER:PROBE, k:FUNC, kr:FUNC), * wildcards in the function or event part; at most 1000 probes once expanded.',
       },
       ...taskFilters,
     },
+    required: ['probes'],
   },
   check: (p) => checkProbeSpecs(p.probes, 'params.probes', funccountSpecRules),
   examples: [

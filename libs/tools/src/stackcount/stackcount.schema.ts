@@ -17,7 +17,6 @@ export const stackcount = defineTool({
     properties: {
       probe: {
         ...probeSpecSchema,
-        default: 't:sched:sched_process_fork',
         description:
           'Where to count stacks: a probe spec (t:CATEGORY:EVENT, u:BINARY_OR_LIB:FUNC, r:BINARY_OR_LIB:FUNC, usdt:BINARY:PROVIDER:PROBE, k:FUNC, kr:FUNC), * wildcards in the function or event part; at most 1000 probes once expanded.',
       },
@@ -28,6 +27,7 @@ export const stackcount = defineTool({
       comm: commFilter,
       cgroup: cgroupFilter,
     },
+    required: ['probe'],
   },
   check: (p) => checkProbeSpecs(p.probe, 'params.probe', stackcountSpecRules),
   examples: [

@@ -26,7 +26,6 @@ export const trace = defineTool({
         type: 'array',
         minItems: 1,
         maxItems: TRACE_MAX_PROBES,
-        default: [{ probe: 't:sched:sched_process_exec', args: [{ field: 'filename' }] }],
         description: `What to trace: up to ${TRACE_MAX_PROBES} probes, each with the values its rows show and an optional filter.`,
         items: {
           type: 'object',
@@ -59,6 +58,7 @@ export const trace = defineTool({
         description: 'Bound on rows per second (in the kernel); hits beyond it are counted in `dropped`.',
       },
     },
+    required: ['probes'],
   },
   check: (p) =>
     p.probes.flatMap((entry, i): ParamsError[] => {
