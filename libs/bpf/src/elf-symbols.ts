@@ -137,6 +137,52 @@ export function readElfFunctions(path: string): ElfFunction[] {
   return [...byName.values()];
 }
 
+/** Where a function of an ELF file lies, in ELF virtual addresses: [start, end). */
+export interface ElfFunctionRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The address ranges of the functions an ELF file defines (`.symtab` and `.dynsym`, sized symbols only),
+ * sorted by start: a symbolizer that knows a frame's function but not where it starts (llvm-symbolizer
+ * gives no start for some DWARF subprograms) finds it here. Throws NotElfError / the fs error.
+ */
+export function readElfFunctionRanges(path: string): ElfFunctionRange[] {
+  using elf = new ElfFile(path);
+  const ranges: ElfFunctionRange[] = [];
+  for (const table of elf.sections.filter((s) => s.type === SHT_SYMTAB || s.type === SHT_DYNSYM)) {
+    const syms = elf.read(table.offset, table.size);
+    const size = elf.is64 ? 24 : 16;
+    for (let o = 0; o + size <= syms.length; o += size) {
+      const kind = syms[o + (elf.is64 ? 4 : 12)]! & 0xf;
+      const shndx = elf.u16(syms, o + (elf.is64 ? 6 : 14));
+      const start = elf.is64 ? elf.addr(syms, o + 8) : elf.u32(syms, o + 4);
+      const length = elf.is64 ? elf.addr(syms, o + 16) : elf.u32(syms, o + 8);
+      if ((kind !== STT_FUNC && kind !== STT_GNU_IFUNC) || shndx === SHN_UNDEF || shndx >= SHN_LORESERVE || !start || !length) continue;
+      ranges.push({ start, end: start + length });
+    }
+  }
+  return ranges.sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/** The start of the function of `ranges` (sorted) that holds `vaddr`, or undefined. */
+export function functionStartAt(ranges: readonly ElfFunctionRange[], vaddr: number): number | undefined {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranges[mid]!.start <= vaddr) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  // Ranges may nest or overlap (aliases, local parts): walk back to one that holds the address.
+  for (let i = found; i >= 0 && i > found - 8; i--) if (vaddr < ranges[i]!.end) return ranges[i]!.start;
+  return undefined;
+}
+
 /** The USDT probes of an ELF file (its `.note.stapsdt` notes), each provider:name once. Throws NotElfError. */
 export function readUsdtProbes(path: string): UsdtNote[] {
   using elf = new ElfFile(path);

@@ -1,4 +1,5 @@
 import type { StackFrame } from '../../../contracts/src/index.js';
+import { functionStartAt, readElfFunctionRanges, type ElfFunctionRange } from '../elf-symbols.js';
 import { fileOffsetToVaddr, readLoadSegments, type LoadSegment } from './elf.js';
 import { UNKNOWN_SYMBOL } from './kallsyms.js';
 import { LlvmSymbolizerProcess, type LlvmSymbolizerOptions, type ResolvedSymbol } from './llvm-symbolizer.js';
@@ -195,12 +196,31 @@ export class UserSymbolizer implements Disposable {
     const resolved = await Promise.all(waits);
     todo.forEach((t, j) => {
       const r = resolved[j];
+      // llvm-symbolizer names some DWARF functions without their start: the symbol table has it.
+      const start = r.start !== undefined && r.start <= t.vaddr ? r.start : r.name ? this.functionStart(t.object, t.vaddr) : undefined;
       frames[t.i] = r.name
-        ? r.start !== undefined && r.start <= t.vaddr
-          ? { symbol: r.name, module: t.module, offset: t.vaddr - r.start }
+        ? start !== undefined
+          ? { symbol: r.name, module: t.module, offset: t.vaddr - start }
           : { symbol: r.name, module: t.module }
         : { symbol: UNKNOWN_SYMBOL, module: t.module, offset: t.vaddr };
     });
+  }
+
+  /** Function ranges of each object file asked about (undefined: not readable as ELF). */
+  private readonly functionRanges = new Map<string, ElfFunctionRange[] | undefined>();
+
+  private functionStart(object: string, vaddr: number): number | undefined {
+    if (!this.functionRanges.has(object)) {
+      let ranges: ElfFunctionRange[] | undefined;
+      try {
+        ranges = readElfFunctionRanges(object);
+      } catch {
+        ranges = undefined; // gone, unreadable, not ELF: the frame keeps its name without an offset
+      }
+      this.functionRanges.set(object, ranges);
+    }
+    const ranges = this.functionRanges.get(object);
+    return ranges && functionStartAt(ranges, vaddr);
   }
 
   /** Kill the llvm-symbolizer process and drop the caches. Idempotent. */
@@ -209,6 +229,7 @@ export class UserSymbolizer implements Disposable {
     this.closed = true;
     this.llvm.close();
     this.results.clear();
+    this.functionRanges.clear();
     this.segments.clear();
   }
 
