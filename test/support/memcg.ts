@@ -2,8 +2,9 @@
  * A memory cgroup of a test's own, so that the test can run a workload out of memory without putting any
  * other process at risk: a memory cgroup's OOM killer only ever picks processes inside it.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeCgroup } from './cgroup.js';
 
 /** cgroup v2 mounts (unified at /sys/fs/cgroup, or beside v1 controllers on hybrid hosts), then v1's memory controller. */
 const V2_ROOTS = ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'];
@@ -55,30 +56,5 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
     set('memory.swappiness', 0);
   }
 
-  const members = () => readFileSync(join(path, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
-  return {
-    path,
-    version,
-    add: (pid) => set('cgroup.procs', pid),
-    async remove() {
-      if (!existsSync(path)) return;
-      for (const pid of members()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* exited meanwhile */
-        }
-      }
-      // A killed process leaves the cgroup once it has exited: rmdir is EBUSY until then.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          rmdirSync(path);
-          return;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EBUSY' || attempt >= 100) throw err;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    },
-  };
+  return { path, version, add: (pid) => set('cgroup.procs', pid), remove: () => removeCgroup(path) };
 }

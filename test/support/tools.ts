@@ -54,7 +54,7 @@ export async function traceWorkload<D extends AnyTool>(
         void child.exited.then(() => ac.abort());
       },
     });
-    expect(await child.exited).toBe(options.expectedExit ?? 0);
+    expect(await child.exited, `the workload's exit (signal: ${child.signal})`).toBe(options.expectedExit ?? 0);
     expect(attached).toBe(1);
     return { ...out, pid: child.pid };
   } finally {

@@ -49,6 +49,8 @@ export interface GatedWorkload {
   go(): void;
   /** Its exit code (or null when killed by a signal). */
   exited: Promise<number | null>;
+  /** The signal that ended it, once it has ended by one (for failure messages). */
+  readonly signal: NodeJS.Signals | null;
   kill(): void;
 }
 
@@ -59,11 +61,20 @@ export interface GatedWorkload {
 export function startGated(file: string, args: string[], options: { cpu?: number } = {}): GatedWorkload {
   const [cmd, argv] = options.cpu === undefined ? [file, args] : ['taskset', ['-c', String(options.cpu), file, ...args]];
   const child = spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, killedBy) => {
+      signal = killedBy;
+      resolve(code);
+    }),
+  );
   return {
     pid: child.pid!,
     go: () => child.stdin!.end('x'),
     exited,
+    get signal() {
+      return signal;
+    },
     kill: () => child.kill('SIGKILL'),
   };
 }

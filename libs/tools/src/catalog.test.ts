@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { BpfObject, bpfObjectPath } from '../../bpf/src/index.js';
+import { cgroupV2Root } from '../../../test/support/cgroup.js';
 import { describeKernel, linksOf, loadedPrograms } from '../../../test/support/kernel.js';
 import { runTool } from '../../../test/support/tools.js';
 import { CATALOG } from './catalog.js';
@@ -32,6 +33,8 @@ describeKernel('the catalog against its compiled BPF objects', () => {
         for (const example of [...(definition.paramsSchema.required ? [] : [{}]), ...definition.examples]) {
           const params = structuredClone(example) as Record<string, unknown>;
           expect(validateParams(definition, params)).toEqual([]);
+          // An example's cgroup is a typical v2 host's path: here, the cgroup v2 hierarchy this host has.
+          if (params.cgroup !== undefined) params.cgroup = cgroupV2Root();
           for (const name of Object.keys(tool.rodata(params as never))) expect(vars, `${definition.name} rodata`).toContain(name);
         }
         for (const [map, layout] of Object.entries(tool.layouts)) {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { HistogramResult } from '../../../contracts/src/index.js';
+import { createCgroup } from '../../../../test/support/cgroup.js';
 import { compileWorkload, describeKernel } from '../../../../test/support/kernel.js';
 import { runTool, traceWorkload } from '../../../../test/support/tools.js';
 import runqlat from './runqlat.js';
@@ -58,6 +59,22 @@ describeKernel('runqlat on the real kernel', () => {
     // are measured), well above the uncontended probe's (~10 µs on a quiet machine).
     expect(busy.p50).toBeGreaterThan(250);
     expect(busy.p50).toBeGreaterThan(2 * idle.p50);
+  });
+
+  it('filters by cgroup v2 the task that waits (not the one waking it): only the process inside', async () => {
+    const cgroup = createCgroup(`bpfleet-runqlat-${process.pid}`);
+    try {
+      let probePid = 0;
+      const result = await traceProbe((pid) => {
+        probePid = pid;
+        cgroup.add(pid);
+        return { cgroup: cgroup.path, perPid: true };
+      });
+      expect(result.groups!.map((g) => g.key)).toEqual([probePid]);
+      expect(result.count).toBeGreaterThanOrEqual(PROBE_WAKEUPS);
+    } finally {
+      await cgroup.remove();
+    }
   });
 
   it('breaks down per process and per CPU, and reports milliseconds', async () => {

@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
+import { createCgroup } from '../../../../test/support/cgroup.js';
 import { compileWorkload, describeKernel } from '../../../../test/support/kernel.js';
 import { traceWorkload } from '../../../../test/support/tools.js';
 import syscount from './syscount.js';
@@ -40,6 +41,23 @@ describeKernel('syscount on the real kernel', () => {
     expect(rows).toEqual([{ syscall: 'getppid', pid, comm: name, count: N, totalLatencyNs: expect.any(Number) }]);
     expect(rows[0].totalLatencyNs).toBeGreaterThan(0);
     expect(result.rows.every((r) => r.comm === name)).toBe(true);
+  });
+
+  it('filters by cgroup v2 in the kernel: only the processes inside are counted', async () => {
+    const N = 777;
+    const cgroup = createCgroup(`bpfleet-syscount-${process.pid}`);
+    try {
+      let pid = 0;
+      const result = await trace(N, (p) => {
+        pid = p;
+        cgroup.add(p); // still blocked on stdin: everything it counts, it does inside
+        return { cgroup: cgroup.path, by: ['syscall', 'pid'] };
+      });
+      expect(result.rows.filter((r) => r.syscall === 'getppid')).toEqual([{ syscall: 'getppid', pid, count: N }]);
+      expect(result.rows.every((r) => r.pid === pid)).toBe(true);
+    } finally {
+      await cgroup.remove();
+    }
   });
 
   it('failedOnly counts only failing calls', async () => {

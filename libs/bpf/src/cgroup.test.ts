@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cgroupId } from './cgroup.js';
+
+/** Mount points of a filesystem type, from /proc/self/mounts. */
+const mountsOf = (type: string) =>
+  readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((fields) => fields[2] === type)
+    .map((fields) => fields[1]!);
+
+describe('cgroupId', () => {
+  it('is the inode of a cgroup v2 directory, and refuses what BPF cannot match, naming the path', () => {
+    const v2 = mountsOf('cgroup2')[0];
+    expect(v2, 'a cgroup v2 hierarchy is mounted (v2 or hybrid host)').toBeDefined();
+    expect(cgroupId(v2!)).toBeGreaterThan(0n);
+    expect(() => cgroupId(`${v2}/bpfleet-no-such-cgroup`)).toThrow(`cgroup ${v2}/bpfleet-no-such-cgroup does not exist on this host`);
+    expect(() => cgroupId(`${v2}/cgroup.procs`)).toThrow('is not a directory');
+    // A v1 controller hierarchy (hybrid hosts, as these machines): its inodes are no v2 cgroup ids.
+    const v1 = mountsOf('cgroup')[0];
+    if (v1) expect(() => cgroupId(v1)).toThrow('is not in a cgroup v2 hierarchy');
+  });
+});
