@@ -169,8 +169,10 @@ describeKernel('libs/bpf attach types on the real kernel', () => {
       const expected = F * Math.min(seconds, ms / 1000);
       expect(n).toBeGreaterThan(expected * 0.6);
       expect(n).toBeLessThan(expected * 1.4);
-      // Every CPU's link delivered samples (idle CPUs sample the idle task).
-      for (const cpu of cpus) expect(obj.map('cpu_samples').lookup(u32Key(cpu))!.readBigUInt64LE(0)).toBeGreaterThan(0n);
+      // The per-CPU links together delivered at least the pid's samples. Not every CPU need deliver one: an idle
+      // vCPU of these VMs may sample nothing for seconds (seen on a quiet CI run).
+      const perCpu = cpus.map((cpu) => Number(obj.map('cpu_samples').lookup(u32Key(cpu))!.readBigUInt64LE(0)));
+      expect(perCpu.reduce((sum, c) => sum + c, 0)).toBeGreaterThanOrEqual(n);
 
       // Stack ids resolve to non-empty address lists, most of them inside the workload's executable.
       const stacks = obj.map('stacks');
