@@ -8,6 +8,11 @@ import runqlat from './runqlat.js';
 import type { RunqlatParams } from './runqlat.schema.js';
 
 const PROBE_WAKEUPS = 200;
+/**
+ * The waits the probe's wake-ups must show at least. These VMs drop a few sched_switch events (bpftrace misses
+ * the same ones; see cpudist's test), each losing one wait: a handful of the 200 may be missing.
+ */
+const PROBE_WAITS_AT_LEAST = PROBE_WAKEUPS - 5;
 
 describeKernel('runqlat on the real kernel', () => {
   let binary: string;
@@ -43,7 +48,7 @@ describeKernel('runqlat on the real kernel', () => {
     const busy = await traceHog(hogs[0]!.pid!);
 
     // Every wake-up of the probe is one queue latency, and so is every preemption (many behind the hogs).
-    expect(idle.count).toBeGreaterThanOrEqual(PROBE_WAKEUPS);
+    expect(idle.count).toBeGreaterThanOrEqual(PROBE_WAITS_AT_LEAST);
     // A second of two hogs sharing a CPU: hundreds of preemptions at slices of ~0.7–3 ms.
     expect(busy.count).toBeGreaterThanOrEqual(50);
     for (const r of [idle, busy]) {
@@ -71,7 +76,7 @@ describeKernel('runqlat on the real kernel', () => {
         return { cgroup: cgroup.path, perPid: true };
       });
       expect(result.groups!.map((g) => g.key)).toEqual([probePid]);
-      expect(result.count).toBeGreaterThanOrEqual(PROBE_WAKEUPS);
+      expect(result.count).toBeGreaterThanOrEqual(PROBE_WAITS_AT_LEAST);
     } finally {
       await cgroup.remove();
     }
@@ -89,7 +94,7 @@ describeKernel('runqlat on the real kernel', () => {
     expect(perPid.by).toBe('pid');
     const probe = perPid.groups!.find((g) => g.key === probePid)!;
     expect(probe.comm).toBe('rqlw');
-    expect(probe.histogram.count).toBeGreaterThanOrEqual(PROBE_WAKEUPS);
+    expect(probe.histogram.count).toBeGreaterThanOrEqual(PROBE_WAITS_AT_LEAST);
     // The hogs (same comm) are preempted while runnable, so they wait too and have their own groups.
     for (const h of hogs) expect(perPid.groups!.some((g) => g.key === h.pid)).toBe(true);
     expect(perPid.groups!.reduce((n, g) => n + g.histogram.count, 0)).toBe(perPid.count);
