@@ -58,3 +58,20 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
 
   return { path, version, add: (pid) => set('cgroup.procs', pid), remove: () => removeCgroup(path) };
 }
+
+/** What test/fixtures/workloads/oomhog.c reports: its victims, and its trigger with whether the OOM killer killed it too. */
+export interface OomhogReport {
+  victims: number[];
+  trigger: number;
+  triggerKilled: boolean;
+}
+
+export function readOomhogReport(path: string): OomhogReport {
+  const report: OomhogReport = { victims: [], trigger: 0, triggerKilled: false };
+  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+    const [what, pid, killed] = line.split(' ');
+    if (what === 'victim') report.victims.push(Number(pid));
+    if (what === 'trigger') Object.assign(report, { trigger: Number(pid), triggerKilled: killed === '1' });
+  }
+  return report;
+}
