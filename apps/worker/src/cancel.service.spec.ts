@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CancelRepository } from './cancel.repository.js';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mocked } from 'vitest';
+import { mockOf } from '../../../test/support/mock.js';
+import { CancelRepository } from './cancel.repository.js';
 import { CancelService, RunCancelledError } from './cancel.service.js';
 import type { WorkerConfig } from './config.js';
 
@@ -8,7 +9,7 @@ describe(CancelService.name, () => {
   let requested: Set<string>;
   let nudge: (runId: string) => void;
   let reconnected: () => void;
-  let cancels: { subscribe: ReturnType<typeof vi.fn>; cancelledAmong: ReturnType<typeof vi.fn> };
+  let cancels: Mocked<Pick<CancelRepository, 'subscribe' | 'cancelledAmong'>>;
 
   beforeEach(() => {
     vi.useFakeTimers();
@@ -18,9 +19,9 @@ describe(CancelService.name, () => {
         nudge = onRunId;
         reconnected = onReady;
       }),
-      cancelledAmong: vi.fn(async (ids: string[]) => new Set(ids.filter((id) => requested.has(id)))),
+      cancelledAmong: vi.fn(async (ids: readonly string[]) => new Set(ids.filter((id) => requested.has(id)))),
     };
-    sut = new CancelService({ cancelPollMs: 2000 } as WorkerConfig, cancels as unknown as CancelRepository);
+    sut = new CancelService({ cancelPollMs: 2000 } as WorkerConfig, mockOf(CancelRepository, cancels));
     sut.onApplicationBootstrap();
   });
 

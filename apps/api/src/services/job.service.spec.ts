@@ -2,12 +2,13 @@ import { ConflictException, ForbiddenException, NotFoundException, ServiceUnavai
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiConfig } from '../config.js';
 import type { HostEntity } from '../entities/host.entity.js';
-import type { JobRepository } from '../repositories/job.repository.js';
+import { JobRepository, type NewJob } from '../repositories/job.repository.js';
 import type { RunEntity, RunStatus } from '../entities/run.entity.js';
 import type { JobEntity } from '../entities/job.entity.js';
-import type { QueueRepository } from '../repositories/queue.repository.js';
-import type { RedisRepository } from '../repositories/redis.repository.js';
-import type { HostService } from './host.service.js';
+import { QueueRepository } from '../repositories/queue.repository.js';
+import { RedisRepository } from '../repositories/redis.repository.js';
+import { mockOf } from '../../../../test/support/mock.js';
+import { HostService } from './host.service.js';
 import { JobService } from './job.service.js';
 import { ToolService } from './tool.service.js';
 
@@ -16,9 +17,9 @@ const host = (name: string, capabilities: Record<string, boolean>) =>
 
 function setup(hosts: HostEntity[]) {
   const jobRepository = {
-    createWithRuns: vi.fn(async (input: { hosts: string[]; tool: string; params: object; durationSec: number }) => ({
-      job: { id: 'job-1', tool: input.tool, params: input.params, durationSec: input.durationSec, status: 'queued' },
-      runs: input.hosts.map((name, i) => ({ id: `run-${i}`, host: name, status: 'queued' })),
+    createWithRuns: vi.fn(async (input: NewJob) => ({
+      job: { id: 'job-1', tool: input.tool, params: input.params, durationSec: input.durationSec, status: 'queued' } as JobEntity,
+      runs: input.hosts.map((name, i) => ({ id: `run-${i}`, host: name, status: 'queued' }) as RunEntity),
     })),
     failRuns: vi.fn().mockResolvedValue(undefined),
     getById: vi.fn(),
@@ -33,10 +34,10 @@ function setup(hosts: HostEntity[]) {
   const sut = new JobService(
     { maxDurationSec: 3600, runGraceSec: 60 } as ApiConfig,
     new ToolService(),
-    hostService as unknown as HostService,
-    jobRepository as unknown as JobRepository,
-    queueRepository as unknown as QueueRepository,
-    redisRepository as unknown as RedisRepository,
+    mockOf(HostService, hostService),
+    mockOf(JobRepository, jobRepository),
+    mockOf(QueueRepository, queueRepository),
+    mockOf(RedisRepository, redisRepository),
   );
   return { sut, jobRepository, queueRepository, redisRepository };
 }

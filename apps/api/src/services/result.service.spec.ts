@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CountsResult } from '../../../../libs/contracts/src/index.js';
 import { RetryLaterError, type QueueRepository } from '../repositories/queue.repository.js';
-import type { RunRepository } from '../repositories/run.repository.js';
+import { mockOf } from '../../../../test/support/mock.js';
+import { RunRepository } from '../repositories/run.repository.js';
 import { ResultService } from './result.service.js';
 
 const runId = '0b5b7c4e-2f0a-4e43-9d0c-6c1f3a4b5c6d';
@@ -13,7 +14,7 @@ function setup() {
     markFailed: vi.fn().mockResolvedValue(true),
     markCancelled: vi.fn().mockResolvedValue(true),
   };
-  const sut = new ResultService({} as QueueRepository, runRepository as unknown as RunRepository);
+  const sut = new ResultService({} as QueueRepository, mockOf(RunRepository, runRepository));
   return { sut, runRepository };
 }
 
