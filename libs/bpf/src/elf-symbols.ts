@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { ELF_HEADER_SIZE, parseElfHeader } from './symbolize/elf.js';
 
 /** A function defined in an ELF file, where a uprobe on it goes. */
 export interface ElfFunction {
@@ -55,12 +56,11 @@ class ElfFile implements Disposable {
     this.#fd = openSync(path, 'r');
     try {
       if (!fstatSync(this.#fd).isFile()) throw new NotElfError(path);
-      const head = this.read(0, 64);
-      if (head.length < 52 || head.readUInt32BE(0) !== 0x7f454c46 || ![1, 2].includes(head[4]) || ![1, 2].includes(head[5])) {
-        throw new NotElfError(path);
-      }
-      this.is64 = head[4] === 2;
-      this.le = head[5] === 1;
+      const head = this.read(0, ELF_HEADER_SIZE);
+      const ident = parseElfHeader(head);
+      if (!ident) throw new NotElfError(path);
+      this.is64 = ident.is64;
+      this.le = ident.le;
       this.sections = this.#readSections(head);
     } catch (err) {
       closeSync(this.#fd);
