@@ -1,4 +1,5 @@
 import { Initial1732600000000 } from './1732600000000-Initial.js';
+import { TagsAndChecks1764400000000 } from './1764400000000-TagsAndChecks.js';
 
 /** Listed explicitly (no globs): ESM builds and vitest load them the same way. Append, never reorder. */
-export const MIGRATIONS = [Initial1732600000000];
+export const MIGRATIONS = [Initial1732600000000, TagsAndChecks1764400000000];

@@ -182,7 +182,7 @@ describe('cancel a job', () => {
 
   it('answers 503 when Redis does not take the cancel, and a retry succeeds', async () => {
     const job = await createJob(['idle']);
-    const spy = vi.spyOn(api.app.get(RedisRepository), 'requestCancel').mockRejectedValueOnce(new Error('connection refused'));
+    const spy = vi.spyOn(api.app.get(RedisRepository), 'requestEnd').mockRejectedValueOnce(new Error('connection refused'));
     const res = await cancel(job.id);
     spy.mockRestore();
     expect(res.status).toBe(503);

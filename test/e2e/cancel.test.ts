@@ -28,7 +28,7 @@ const leftOf = (ours: Program[]): number[] => {
  * through Redis to stop; the run ends `cancelled` within seconds, keeps what it saw, and leaves no
  * program behind in the kernel.
  */
-describeKernel('cancelling a job end to end', () => {
+describeKernel('cancelling and stopping a job end to end', () => {
   let env: TestEnv;
   let api: RunningApi;
   let agent: AgentProcess;
@@ -111,6 +111,29 @@ describeKernel('cancelling a job end to end', () => {
       const again = await api.request('POST', `/v1/jobs/${job.id}/cancel`);
       expect(again.status).toBe(200);
       expect(again.body.status).toBe('cancelled');
+    } finally {
+      workload.kill();
+    }
+  });
+
+  it('stop ends a 60 s run now as succeeded, with exactly what it saw and the time it really traced', async () => {
+    const calls = 777;
+    const workload = getppidWorkload(calls);
+    try {
+      const job = await createJob(60, { pid: workload.pid });
+      await waitFor(async () => (await getJob(job.id)).runs[0].status === 'running', { timeoutMs: 30_000, what: 'run running' });
+      expect(await workload.go()).toBe(0);
+
+      const res = await api.request('POST', `/v1/jobs/${job.id}/stop`);
+      expect(res.status).toBe(200);
+      const done = await waitFor(async () => {
+        const current = await getJob(job.id);
+        return current.status !== 'running' && current;
+      }, { timeoutMs: 10_000, intervalMs: 50, what: 'job ended' });
+      expect(done.status).toBe('succeeded');
+      expect(done.runs[0].stats.tracedMs).toBeLessThan(30_000);
+      const result = (await api.request('GET', `/v1/runs/${job.runs[0].id}/result`)).body;
+      expect(result.rows.find((row: { syscall: string }) => row.syscall === 'getppid')?.count).toBe(calls);
     } finally {
       workload.kill();
     }

@@ -45,6 +45,7 @@ export async function startApi(env: TestEnv, overrides: Partial<ApiConfig> = {})
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
       BPFLEET_HOST_SYNC_INTERVAL_MS: '200',
       BPFLEET_REAPER_INTERVAL_MS: '200',
+      BPFLEET_CHECK_INTERVAL_MS: '200',
     }),
     ...overrides,
   };

@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config.js';
 import { API_CONFIG } from './constants.js';
+import { CheckController } from './controllers/check.controller.js';
+import { CompareController } from './controllers/compare.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { HostController } from './controllers/host.controller.js';
 import { JobController } from './controllers/job.controller.js';
@@ -12,6 +14,7 @@ import { ToolController } from './controllers/tool.controller.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { ENTITIES } from './entities/index.js';
 import { AuthGuard } from './middleware/auth.guard.js';
+import { CheckRepository } from './repositories/check.repository.js';
 import { CryptoRepository } from './repositories/crypto.repository.js';
 import { DatabaseRepository } from './repositories/database.repository.js';
 import { HostRepository } from './repositories/host.repository.js';
@@ -22,6 +25,8 @@ import { RunRepository } from './repositories/run.repository.js';
 import { StorageRepository } from './repositories/storage.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
 import { AuthService } from './services/auth.service.js';
+import { CheckService } from './services/check.service.js';
+import { CompareService } from './services/compare.service.js';
 import { HealthService } from './services/health.service.js';
 import { HostService } from './services/host.service.js';
 import { JobService } from './services/job.service.js';
@@ -30,6 +35,7 @@ import { RunService } from './services/run.service.js';
 import { ToolService } from './services/tool.service.js';
 
 const repositories = [
+  CheckRepository,
   CryptoRepository,
   DatabaseRepository,
   HostRepository,
@@ -40,7 +46,17 @@ const repositories = [
   StorageRepository,
   TokenRepository,
 ];
-const services = [AuthService, HealthService, HostService, JobService, ResultService, RunService, ToolService];
+const services = [
+  AuthService,
+  CheckService,
+  CompareService,
+  HealthService,
+  HostService,
+  JobService,
+  ResultService,
+  RunService,
+  ToolService,
+];
 
 @Module({})
 export class AppModule {
@@ -63,7 +79,15 @@ export class AppModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [ToolController, HostController, JobController, RunController, HealthController],
+      controllers: [
+        ToolController,
+        HostController,
+        JobController,
+        RunController,
+        CompareController,
+        CheckController,
+        HealthController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -22,6 +22,8 @@ export interface ApiConfig {
   reaperIntervalMs: number;
   /** Extra time a run may stay `running` past its durationSec before the reaper fails it. */
   runGraceSec: number;
+  /** How often checks whose candidate job ended are looked for (they are also judged as their runs report). */
+  checkIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     hostSyncIntervalMs: int('BPFLEET_HOST_SYNC_INTERVAL_MS', 2000, 100, 600_000),
     reaperIntervalMs: int('BPFLEET_REAPER_INTERVAL_MS', 5000, 100, 600_000),
     runGraceSec: int('BPFLEET_RUN_GRACE_SEC', 60, 0, 86400),
+    checkIntervalMs: int('BPFLEET_CHECK_INTERVAL_MS', 2000, 100, 600_000),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { hostCancelChannel, runCancelKey } from '../../../libs/contracts/src/index.js';
+import { hostCancelChannel, parseRunEnding, runCancelKey, type RunEnding } from '../../../libs/contracts/src/index.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { RedisConnection } from './redis.connection.js';
 
 /**
- * Reads the cancel requests the API leaves in Redis for this host's runs: the durable per-run keys and
+ * Reads the end requests (cancel or stop) the API leaves in Redis for this host's runs: the durable per-run keys and
  * the host's pub/sub channel of nudges (see runCancelKey / hostCancelChannel in libs/contracts).
  */
 @Injectable()
@@ -36,11 +36,16 @@ export class CancelRepository implements OnApplicationShutdown {
     await this.subscriber.subscribe(channel);
   }
 
-  /** Which of these runs have a cancel request. */
-  async cancelledAmong(runIds: readonly string[]): Promise<Set<string>> {
-    if (runIds.length === 0) return new Set();
+  /** The ending asked for each of these runs that has one (cancel or stop). */
+  async endingsAmong(runIds: readonly string[]): Promise<Map<string, RunEnding>> {
+    if (runIds.length === 0) return new Map();
     const values = await this.redis.client.mget(runIds.map((id) => runCancelKey(this.config.queuePrefix, id)));
-    return new Set(runIds.filter((_, i) => values[i] !== null));
+    const endings = new Map<string, RunEnding>();
+    runIds.forEach((id, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) endings.set(id, parseRunEnding(value));
+    });
+    return endings;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { RunEnding } from '../../../libs/contracts/src/index.js';
 import { CancelRepository } from './cancel.repository.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 
@@ -10,14 +11,22 @@ export class RunCancelledError extends Error {
   }
 }
 
+/** The abort reason of a run asked to stop: its trace window ends now and it succeeds with what it saw. */
+export class RunStoppedError extends Error {
+  constructor() {
+    super('stopped on request');
+    this.name = 'RunStoppedError';
+  }
+}
+
 /** The longest a run waits, before it starts, for the answer "was it cancelled already?". */
 const START_CHECK_TIMEOUT_MS = 2000;
 
 /**
- * Owns the AbortController of every run in progress on this agent and aborts it when the API asks:
- * a pub/sub nudge stops a run at once, and the durable cancel keys are read when a run starts, on
- * every reconnection of the subscriber and every `cancelPollMs`, so a busy or briefly disconnected
- * agent still sees every request.
+ * Owns the AbortController of every run in progress on this agent and aborts it when the API asks to
+ * cancel or stop it: a pub/sub nudge makes it read that run's key at once, and the durable keys are read
+ * when a run starts, on every reconnection of the subscriber and every `cancelPollMs`, so a busy or
+ * briefly disconnected agent still sees every request.
  */
 @Injectable()
 export class CancelService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,7 +42,10 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     this.cancels
       .subscribe(
-        (runId) => this.cancel(runId),
+        (runId) => {
+          // Only runs held here can be ended here; the key of a queued run is read when it starts.
+          if (this.active.has(runId)) void this.check([runId]);
+        },
         () => void this.poll(),
       )
       .catch((error: Error) => this.logger.warn(`cancel channel: ${error.message}; relying on polling`));
@@ -47,7 +59,7 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
 
   /**
    * Registers a run that is about to start and returns its signal, already aborted if the run was
-   * cancelled while it waited in the queue. Call {@link end} when the run is over.
+   * cancelled or stopped while it waited in the queue. Call {@link end} when the run is over.
    */
   async begin(runId: string): Promise<AbortSignal> {
     const controller = new AbortController();
@@ -65,7 +77,7 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
     for (const controller of this.active.values()) controller.abort(reason);
   }
 
-  /** Reads the cancel keys of all runs in progress and aborts the cancelled ones. */
+  /** Reads the end keys of all runs in progress and aborts those asked to end. */
   poll(): Promise<void> {
     return this.check([...this.active.keys()]);
   }
@@ -74,9 +86,9 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
     if (runIds.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const lookup = this.cancels.cancelledAmong(runIds);
+      const lookup = this.cancels.endingsAmong(runIds);
       lookup.catch(() => {}); // a late failure after the timeout must not become an unhandled rejection
-      const cancelled = timeoutMs
+      const endings = timeoutMs
         ? await Promise.race([
             lookup,
             new Promise<never>((_, reject) => {
@@ -84,19 +96,19 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
             }),
           ])
         : await lookup;
-      for (const runId of cancelled) this.cancel(runId);
+      for (const [runId, ending] of endings) this.abortRun(runId, ending);
     } catch (error) {
       // Not fatal: the next poll reads the keys again.
-      this.logger.warn(`reading cancel requests: ${(error as Error).message}`);
+      this.logger.warn(`reading end requests: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private cancel(runId: string): void {
+  private abortRun(runId: string, ending: RunEnding): void {
     const controller = this.active.get(runId);
     if (!controller || controller.signal.aborted) return;
-    this.logger.log(`run ${runId}: cancel requested, stopping it`);
-    controller.abort(new RunCancelledError());
+    this.logger.log(`run ${runId}: ${ending} requested, ending it`);
+    controller.abort(ending === 'stop' ? new RunStoppedError() : new RunCancelledError());
   }
 }

@@ -6,7 +6,7 @@ import type { CapabilityRepository } from './capability.repository.js';
 import type { WorkerConfig } from './config.js';
 import type { RunReportRepository } from './run-report.repository.js';
 import type { ToolRunnerRepository } from './tool-runner.repository.js';
-import { RunCancelledError } from './cancel.service.js';
+import { RunCancelledError, RunStoppedError } from './cancel.service.js';
 import { TraceService } from './trace.service.js';
 
 const allCapabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, true])) as Capabilities;
@@ -98,6 +98,28 @@ describe(TraceService.name, () => {
     });
     await sut.execute(payload(), controller.signal);
     expect(sent[1]).toMatchObject({ type: 'failed', error: 'the agent on h1 shut down during the run', stats: { tracedMs: 5 } });
+  });
+
+  describe('stop', () => {
+    it('reports a run stopped while attached as succeeded with what it saw: its trace window just ended early', async () => {
+      const controller = new AbortController();
+      const seen = { ...countsResult, rows: [{ syscall: 'read', count: 4 }], total: 4 };
+      runner.mockImplementationOnce(async (ctx) => {
+        ctx.onAttached();
+        controller.abort(new RunStoppedError());
+        return { result: seen, stats: { tracedMs: 300 } };
+      });
+      await sut.execute(payload(), controller.signal);
+      expect(sent.map((m) => m.type)).toEqual(['running', 'succeeded']);
+      expect(sent[1]).toEqual({ type: 'succeeded', runId: 'run-1', at: expect.any(String), result: seen, stats: { tracedMs: 300 } });
+    });
+
+    it('reports a run stopped before its probes were attached as cancelled: it observed nothing', async () => {
+      const controller = new AbortController();
+      controller.abort(new RunStoppedError());
+      await sut.execute(payload(), controller.signal);
+      expect(sent).toEqual([{ type: 'cancelled', runId: 'run-1', at: expect.any(String) }]);
+    });
   });
 
   describe('cancel', () => {

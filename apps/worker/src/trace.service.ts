@@ -4,7 +4,7 @@ import type { RunMessage, TraceJobPayload } from '../../../libs/contracts/src/in
 import type { ToolRunOutput } from '../../../libs/tools/src/definition.js';
 import { TOOL_CATALOG } from '../../../libs/tools/src/catalog.js';
 import { validateParams } from '../../../libs/tools/src/validate-params.js';
-import { RunCancelledError } from './cancel.service.js';
+import { RunCancelledError, RunStoppedError } from './cancel.service.js';
 import { CapabilityRepository } from './capability.repository.js';
 import { WORKER_CONFIG, type WorkerConfig } from './config.js';
 import { RunReportRepository } from './run-report.repository.js';
@@ -29,8 +29,9 @@ export class TraceService {
    * Throws {@link UnrecoverableError} only when the failure report itself could not be sent.
    *
    * `signal` aborted with {@link RunCancelledError} ends the run `cancelled`, keeping what the probes
-   * saw if they were attached (a partial result is more useful than none); any other abort (shutdown)
-   * ends it `failed` with the reason.
+   * saw if they were attached (a partial result is more useful than none); with {@link RunStoppedError}
+   * the trace window simply ended early: the run `succeeded` with what the probes saw (`cancelled` if
+   * they never attached: there is no observation to report). Any other abort (shutdown) ends it `failed`.
    */
   async execute(payload: TraceJobPayload, signal: AbortSignal): Promise<void> {
     const { runId } = payload;
@@ -60,7 +61,7 @@ export class TraceService {
       await this.reports.send({ type: 'succeeded', runId, at: now(), result: output.result, stats: output.stats });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (signal.reason instanceof RunCancelledError) {
+      if (signal.reason instanceof RunCancelledError || signal.reason instanceof RunStoppedError) {
         // The runner gave up on the abort instead of returning what it had: cancelled, without a result.
         this.logger.log(`run ${runId} (${payload.tool}) cancelled; the runner returned no result: ${message}`);
         await this.reports.send(this.abortedMessage(runId, signal));
@@ -72,7 +73,10 @@ export class TraceService {
   }
 
   private abortedMessage(runId: string, signal: AbortSignal, output?: ToolRunOutput, attached = false): RunMessage {
-    if (signal.reason instanceof RunCancelledError) {
+    if (signal.reason instanceof RunStoppedError && output && attached) {
+      return { type: 'succeeded', runId, at: now(), result: output.result, stats: output.stats };
+    }
+    if (signal.reason instanceof RunCancelledError || signal.reason instanceof RunStoppedError) {
       const message: RunMessage = { type: 'cancelled', runId, at: now() };
       // Before attaching, a runner's "result" is an empty placeholder, not an observation.
       if (output && attached) message.result = output.result;

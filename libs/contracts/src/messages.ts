@@ -23,15 +23,25 @@ export type RunMessage =
   | { type: 'cancelled'; runId: string; at: string; result?: ToolResult; stats?: RunStats };
 
 /**
- * Cancellation travels API → agent through Redis only, in two parts so a busy agent cannot miss it:
+ * How a run in progress should end, when the API asks: `cancel` ends it `cancelled` (a partial result kept),
+ * `stop` ends its trace window now and it ends `succeeded` with what it saw (POST /v1/jobs/:id/stop: the CLI
+ * traces exactly as long as a workload command runs).
+ */
+export type RunEnding = 'cancel' | 'stop';
+
+/**
+ * End requests travel API → agent through Redis only, in two parts so a busy agent cannot miss them:
  * a durable key per run (checked by the agent before a run starts and polled while it runs) and a
- * pub/sub nudge on the host's channel (so the run stops within milliseconds, not a poll period).
- * The key's value is the ISO time of the request.
+ * pub/sub nudge on the host's channel (so the run ends within milliseconds, not a poll period).
+ * The key's value is the {@link RunEnding}; a cancel overrides a stop, never the reverse.
  */
 export const runCancelKey = (prefix: string, runId: string): string => `${prefix}:cancel:run:${runId}`;
 
-/** Pub/sub channel of one host's cancel nudges; each message is a run id. */
+/** Pub/sub channel of one host's end nudges; each message is a run id, whose key says how to end it. */
 export const hostCancelChannel = (prefix: string, host: string): string => `${prefix}:cancel:host:${host}`;
+
+/** The ending a run's key asks for; a value written before `stop` existed (an ISO time) meant cancel. */
+export const parseRunEnding = (value: string): RunEnding => (value === 'stop' ? 'stop' : 'cancel');
 
 export interface HostHeartbeat {
   name: string;

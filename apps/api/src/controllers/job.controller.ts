@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -20,10 +20,12 @@ import {
   JobListQueryDto,
   JobListResponseDto,
   JobResponseDto,
+  TagJobDto,
 } from '../dtos/job.dto.js';
 import { Auth } from '../middleware/auth.guard.js';
 import { UuidPipe } from '../middleware/uuid.pipe.js';
 import type { AuthContext } from '../services/auth.service.js';
+import { CompareService } from '../services/compare.service.js';
 import { JobService } from '../services/job.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
@@ -45,7 +47,10 @@ const unknownJob = {
 @ApiBearer()
 @Controller('v1/jobs')
 export class JobController {
-  constructor(private readonly service: JobService) {}
+  constructor(
+    private readonly service: JobService,
+    private readonly compareService: CompareService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -151,5 +156,121 @@ export class JobController {
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis did not take the cancellation; retry.' })
   cancel(@Param('id', UuidPipe) id: string): Promise<JobResponseDto> {
     return this.service.cancel(id);
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'stopJob',
+    summary: 'Stop a job now, keeping its results',
+    description:
+      'Ends the trace window of every running run now: unlike cancel, each run ends `succeeded` with what ' +
+      'it saw, its `stats.tracedMs` the time it really traced. Runs still queued observed nothing and are ' +
+      'cancelled. The CLI uses it to trace exactly as long as a workload command runs. Idempotent while the ' +
+      'runs end. Takes no body.',
+  })
+  @ApiParam(JOB_ID)
+  @ApiOkResponse({
+    type: JobResponseDto,
+    description: 'The job after the request: running runs stay `running` until their agent reports, within a second or so.',
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`id` is not a UUID.', example: badId })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No job has this id.', example: unknownJob })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Every run had already finished; the message names the job status.',
+    example: {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'job 0b7c6a52-3f0e-4a53-9b7e-2f6d7c1b9a10 already finished (status: succeeded); there is nothing left to stop',
+    },
+  })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis did not take the request; retry.' })
+  stop(@Param('id', UuidPipe) id: string): Promise<JobResponseDto> {
+    return this.service.stop(id);
+  }
+
+  @Post(':id/tags')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'tagJob',
+    summary: 'Tag a job',
+    description:
+      'Adds tags to the job (idempotent). A tag names a baseline: `{ "tag": "main" }` in a check means the ' +
+      'latest succeeded job with that tag, of the same tool, on the same hosts.',
+  })
+  @ApiParam(JOB_ID)
+  @ApiOkResponse({ type: JobResponseDto, description: 'The job with its tags.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: '`id` is not a UUID, or `tags` is missing, empty, over 20 or holds something that is not a tag.',
+    example: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'tags: each value in tags must be a tag (a tag is 1-64 of [A-Za-z0-9._:/+@-], starting with a letter or digit)',
+      details: [{ field: 'tags', message: 'each value in tags must be a tag (a tag is 1-64 of [A-Za-z0-9._:/+@-], starting with a letter or digit)' }],
+    },
+  })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No job has this id.', example: unknownJob })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'The body is not `application/json`.' })
+  tag(@Param('id', UuidPipe) id: string, @Body() dto: TagJobDto): Promise<JobResponseDto> {
+    return this.service.addTags(id, dto);
+  }
+
+  @Delete(':id/tags/:tag')
+  @ApiOperation({ operationId: 'untagJob', summary: 'Remove a tag from a job' })
+  @ApiParam(JOB_ID)
+  @ApiParam({ name: 'tag', description: 'The tag to remove (URL-encoded: `release%2F1.4`).' })
+  @ApiOkResponse({ type: JobResponseDto, description: 'The job with its remaining tags.' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`id` is not a UUID, or `tag` is not a tag.', example: badId })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'No job has this id, or the job has no such tag.',
+    example: { statusCode: 404, error: 'Not Found', message: 'job 0b7c6a52-3f0e-4a53-9b7e-2f6d7c1b9a10 has no tag "main"' },
+  })
+  untag(@Param('id', UuidPipe) id: string, @Param('tag') tag: string): Promise<JobResponseDto> {
+    return this.service.removeTag(id, tag);
+  }
+
+  @Get(':id/outliers')
+  @ApiOperation({
+    operationId: 'getJobOutliers',
+    summary: 'Find the hosts that differ most',
+    description:
+      "For a job over several hosts: how far each host's result is from the other hosts' results merged " +
+      '(leave-one-out), most different first, with the figure that shows it. Needs at least 3 succeeded runs.',
+  })
+  @ApiParam(JOB_ID)
+  @ApiOkResponse({
+    description: 'Hosts by score, most different first.',
+    schema: {
+      type: 'object',
+      required: ['jobId', 'tool', 'metric', 'hosts'],
+      properties: {
+        jobId: { type: 'string', format: 'uuid' },
+        tool: { type: 'string' },
+        metric: { type: 'string', description: 'What `value`, `restValue` and `score` measure.' },
+        note: { type: 'string', description: 'Why there is no ranking (fewer than 3 succeeded runs).' },
+        hosts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['host', 'score', 'value', 'restValue', 'why'],
+            properties: {
+              host: { type: 'string' },
+              score: { type: 'number', description: 'Distance from the rest; 0 = like the rest.' },
+              value: { type: 'number', nullable: true, description: "The host's figure." },
+              restValue: { type: 'number', nullable: true, description: 'The same figure for the other hosts merged.' },
+              why: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: '`id` is not a UUID.', example: badId })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No job has this id.', example: unknownJob })
+  outliers(@Param('id', UuidPipe) id: string): Promise<unknown> {
+    return this.compareService.outliers(id);
   }
 }

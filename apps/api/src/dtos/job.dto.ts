@@ -5,6 +5,7 @@ import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
+  IsIn,
   IsInt,
   IsObject,
   IsOptional,
@@ -15,6 +16,7 @@ import {
   Min,
 } from 'class-validator';
 import { HOST_NAME_PATTERN } from '../../../../libs/contracts/src/index.js';
+import { TOOL_CATALOG } from '../../../../libs/tools/src/catalog.js';
 import { JOB_STATUSES, type JobStatus } from '../entities/job.entity.js';
 import { RunResponseDto, RunSummaryDto } from './run.dto.js';
 
@@ -85,11 +87,38 @@ export class JobResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   params: Record<string, unknown>;
 
+  @ApiProperty({ type: [String], description: 'Its tags, sorted (POST /v1/jobs/:id/tags).', example: ['main'] })
+  tags: string[];
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
   @ApiProperty({ type: [RunResponseDto] })
   runs: RunResponseDto[];
+}
+
+/**
+ * What a tag may be: a short name such as `main`, `release/1.4` or `ci:nightly`. No spaces or commas, so a
+ * tag reads the same in a URL path, a query and a CLI argument.
+ */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/+@-]{0,63}$/;
+const TAG_RULE = 'a tag is 1-64 of [A-Za-z0-9._:/+@-], starting with a letter or digit';
+
+export class TagJobDto {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', pattern: TAG_PATTERN.source, maxLength: 64 },
+    minItems: 1,
+    maxItems: 20,
+    example: ['main'],
+    description: 'Tags to add; tags the job already has are kept. A tag can name a baseline of a check.',
+  })
+  @Matches(TAG_PATTERN, { each: true, message: `each value in tags must be a tag (${TAG_RULE})` })
+  @IsString({ each: true })
+  @ArrayMaxSize(20)
+  @ArrayNotEmpty()
+  @IsArray()
+  tags: string[];
 }
 
 export class JobListQueryDto {
@@ -106,6 +135,30 @@ export class JobListQueryDto {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+
+  @ApiPropertyOptional({ pattern: TAG_PATTERN.source, description: 'Only jobs with this tag.', example: 'main' })
+  @Matches(TAG_PATTERN, { message: `tag must be a tag (${TAG_RULE})` })
+  @IsString()
+  @IsOptional()
+  tag?: string;
+
+  @ApiPropertyOptional({ enum: [...TOOL_CATALOG.keys()], description: 'Only jobs of this tool.' })
+  @IsIn([...TOOL_CATALOG.keys()], { message: `tool must be one of the tools of GET /v1/tools` })
+  @IsString()
+  @IsOptional()
+  tool?: string;
+
+  @ApiPropertyOptional({ pattern: HOST_NAME_PATTERN.source, description: 'Only jobs with a run on this host.' })
+  @Matches(HOST_NAME_PATTERN, { message: 'host must be a host name ([a-zA-Z0-9._-])' })
+  @IsString()
+  @IsOptional()
+  host?: string;
+
+  @ApiPropertyOptional({ enum: JOB_STATUSES, description: 'Only jobs in this status.' })
+  @IsIn(JOB_STATUSES)
+  @IsString()
+  @IsOptional()
+  status?: JobStatus;
 }
 
 export class JobListResponseDto {

@@ -1,4 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../../libs/results/src/export/formats.js';
 import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 
 export class RunSummaryDto {
@@ -29,4 +31,17 @@ export class RunResponseDto extends RunSummaryDto {
     description: 'lostEvents, attachMs, tracedMs, …',
   })
   stats: Record<string, number> | null;
+}
+
+export class RunResultQueryDto {
+  @ApiPropertyOptional({
+    enum: EXPORT_FORMATS,
+    default: 'json',
+    description:
+      '`json` for every kind; `csv` for events and counts; `folded` (flamegraph.pl), `speedscope` and `pprof` ' +
+      '(gzipped protobuf, as go tool pprof, Parca and Pyroscope read it) for stacks.',
+  })
+  @IsIn(EXPORT_FORMATS)
+  @IsOptional()
+  format?: ExportFormat;
 }

@@ -16,6 +16,16 @@ export interface NewJob {
 export interface JobWithRuns {
   job: JobEntity;
   runs: RunEntity[];
+  tags: string[];
+}
+
+/** GET /v1/jobs filters; each one given narrows the list. */
+export interface JobFilter {
+  tag?: string;
+  tool?: string;
+  /** Jobs with a run on this host. */
+  host?: string;
+  status?: string;
 }
 
 @Injectable()
@@ -36,7 +46,7 @@ export class JobRepository {
       );
       const created = await manager.getRepository(JobEntity).findOneByOrFail({ id: job.id });
       const runs = await manager.getRepository(RunEntity).find({ where: { jobId: job.id }, order: { host: 'ASC' } });
-      return { job: created, runs };
+      return { job: created, runs, tags: [] };
     });
   }
 
@@ -44,36 +54,91 @@ export class JobRepository {
     const job = await this.dataSource.getRepository(JobEntity).findOneBy({ id });
     if (!job) return null;
     const runs = await this.dataSource.getRepository(RunEntity).find({ where: { jobId: id }, order: { host: 'ASC' } });
-    return { job, runs };
+    const tags = await this.tagsOf([id]);
+    return { job, runs, tags: tags.get(id) ?? [] };
   }
 
   exists(id: string): Promise<boolean> {
     return this.dataSource.getRepository(JobEntity).existsBy({ id });
   }
 
-  /** Newest first; `afterId` is the last job of the previous page. Reads one more row to know if there is a next page. */
-  async list(limit: number, afterId?: string): Promise<{ items: JobWithRuns[]; hasMore: boolean }> {
-    const jobs: { id: string }[] = afterId
-      ? await this.dataSource.query(
-          `SELECT id FROM jobs WHERE (created_at, id) < (SELECT created_at, id FROM jobs WHERE id = $1)
-           ORDER BY created_at DESC, id DESC LIMIT $2`,
-          [afterId, limit + 1],
-        )
-      : await this.dataSource.query(`SELECT id FROM jobs ORDER BY created_at DESC, id DESC LIMIT $1`, [limit + 1]);
+  /**
+   * Newest first, narrowed by `filter`; `afterId` is the last job of the previous page. Reads one more row
+   * to know if there is a next page.
+   */
+  async list(limit: number, afterId?: string, filter: JobFilter = {}): Promise<{ items: JobWithRuns[]; hasMore: boolean }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const bind = (value: unknown) => `$${values.push(value)}`;
+    if (afterId) where.push(`(j.created_at, j.id) < (SELECT created_at, id FROM jobs WHERE id = ${bind(afterId)})`);
+    if (filter.tool) where.push(`j.tool = ${bind(filter.tool)}`);
+    if (filter.status) where.push(`j.status = ${bind(filter.status)}`);
+    if (filter.tag) where.push(`EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = j.id AND t.tag = ${bind(filter.tag)})`);
+    if (filter.host) where.push(`EXISTS (SELECT 1 FROM runs r WHERE r.job_id = j.id AND r.host = ${bind(filter.host)})`);
+    const jobs: { id: string }[] = await this.dataSource.query(
+      `SELECT j.id FROM jobs j ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY j.created_at DESC, j.id DESC LIMIT ${bind(limit + 1)}`,
+      values,
+    );
     const page = jobs.slice(0, limit).map((row) => row.id);
     if (page.length === 0) return { items: [], hasMore: false };
-    const entities = await this.dataSource.getRepository(JobEntity).createQueryBuilder('job').whereInIds(page).getMany();
+    return { items: await this.getMany(page), hasMore: jobs.length > limit };
+  }
+
+  /** These jobs with their runs and tags, in the order of `ids` (missing ids skipped). */
+  async getMany(ids: string[]): Promise<JobWithRuns[]> {
+    if (ids.length === 0) return [];
+    const entities = await this.dataSource.getRepository(JobEntity).createQueryBuilder('job').whereInIds(ids).getMany();
     const runs = await this.dataSource
       .getRepository(RunEntity)
       .createQueryBuilder('run')
-      .where('run.job_id IN (:...ids)', { ids: page })
+      .where('run.job_id IN (:...ids)', { ids })
       .orderBy('run.host', 'ASC')
       .getMany();
+    const tags = await this.tagsOf(ids);
     const byId = new Map(entities.map((job) => [job.id, job]));
-    return {
-      items: page.map((id) => ({ job: byId.get(id)!, runs: runs.filter((run) => run.jobId === id) })),
-      hasMore: jobs.length > limit,
-    };
+    return ids
+      .filter((id) => byId.has(id))
+      .map((id) => ({ job: byId.get(id)!, runs: runs.filter((run) => run.jobId === id), tags: tags.get(id) ?? [] }));
+  }
+
+  /** Adds tags to a job; tags it already has are kept as they are (idempotent). */
+  async addTags(jobId: string, tags: string[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO job_tags (job_id, tag) SELECT $1, tag FROM unnest($2::text[]) AS tag ON CONFLICT DO NOTHING`,
+      [jobId, tags],
+    );
+  }
+
+  /** Removes one tag; false when the job did not have it. */
+  async removeTag(jobId: string, tag: string): Promise<boolean> {
+    const [, removed] = await this.dataSource.query(`DELETE FROM job_tags WHERE job_id = $1 AND tag = $2`, [jobId, tag]);
+    return removed > 0;
+  }
+
+  /**
+   * The baseline a tag names: the latest succeeded job with that tag, of this tool, on exactly this set of
+   * hosts (a baseline from other machines would compare the machines, not the change).
+   */
+  async latestTagged(tag: string, tool: string, hosts: string[], excludeJobId?: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT j.id FROM jobs j JOIN job_tags t ON t.job_id = j.id
+       WHERE t.tag = $1 AND j.tool = $2 AND j.status = 'succeeded' AND j.id IS DISTINCT FROM $4::uuid
+         AND (SELECT array_agg(r.host ORDER BY r.host COLLATE "C") FROM runs r WHERE r.job_id = j.id) = $3::text[]
+       ORDER BY j.created_at DESC, j.id DESC LIMIT 1`,
+      [tag, tool, [...hosts].sort(), excludeJobId ?? null],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  private async tagsOf(jobIds: string[]): Promise<Map<string, string[]>> {
+    const rows: { job_id: string; tag: string }[] = await this.dataSource.query(
+      `SELECT job_id, tag FROM job_tags WHERE job_id = ANY($1::uuid[]) ORDER BY tag`,
+      [jobIds],
+    );
+    const tags = new Map<string, string[]>();
+    for (const row of rows) tags.set(row.job_id, [...(tags.get(row.job_id) ?? []), row.tag]);
+    return tags;
   }
 
   /**

@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { ApiConfig } from '../config.js';
-import { hostCancelChannel, hostHeartbeatsKey, runCancelKey } from '../../../../libs/contracts/src/index.js';
+import {
+  hostCancelChannel,
+  hostHeartbeatsKey,
+  runCancelKey,
+  type RunEnding,
+} from '../../../../libs/contracts/src/index.js';
 import { API_CONFIG } from '../constants.js';
 
 /** Owns the API's plain Redis connection (heartbeats, health); BullMQ connections live in QueueRepository. */
@@ -28,20 +33,29 @@ export class RedisRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Asks the agents of these runs to cancel them: sets each run's durable cancel key (which an agent
-   * checks before starting a run and polls while running it, so a missed nudge only delays the cancel)
-   * and then nudges each host's channel. Keys expire after `ttlSec`, when no agent can hold the run any more.
+   * Asks the agents of these runs to end them (`cancel` or `stop`, see RunEnding): sets each run's durable
+   * key (which an agent checks before starting a run and polls while running it, so a missed nudge only
+   * delays the end) and then nudges each host's channel. A stop never overrides a cancel already asked for.
+   * Keys expire after `ttlSec`, when no agent can hold the run any more.
    */
-  async requestCancel(runs: readonly { id: string; host: string }[], ttlSec: number, timeoutMs = 5000): Promise<void> {
+  async requestEnd(
+    runs: readonly { id: string; host: string }[],
+    ending: RunEnding,
+    ttlSec: number,
+    timeoutMs = 5000,
+  ): Promise<void> {
     if (runs.length === 0) return;
-    const at = new Date().toISOString();
     const keys = this.client.multi();
-    for (const run of runs) keys.set(runCancelKey(this.config.queuePrefix, run.id), at, 'EX', ttlSec);
-    // Keys first: an agent nudged before its key exists would find nothing to cancel.
-    await withTimeout(keys.exec(), timeoutMs, 'redis cancel keys');
+    for (const run of runs) {
+      const key = runCancelKey(this.config.queuePrefix, run.id);
+      if (ending === 'cancel') keys.set(key, ending, 'EX', ttlSec);
+      else keys.set(key, ending, 'EX', ttlSec, 'NX');
+    }
+    // Keys first: an agent nudged before its key exists would find nothing to end.
+    await withTimeout(keys.exec(), timeoutMs, 'redis end keys');
     const nudges = this.client.pipeline();
     for (const run of runs) nudges.publish(hostCancelChannel(this.config.queuePrefix, run.host), run.id);
-    await withTimeout(nudges.exec(), timeoutMs, 'redis cancel nudge');
+    await withTimeout(nudges.exec(), timeoutMs, 'redis end nudge');
   }
 
   async ping(timeoutMs = 1000): Promise<void> {

@@ -25,6 +25,21 @@ export class RunRepository {
     return this.dataSource.getRepository(RunResultEntity).findOneBy({ runId });
   }
 
+  /** The runs of a job that ended `succeeded`, each with its result, by host. */
+  async succeededWithResults(jobId: string): Promise<{ run: RunEntity; result: ToolResult }[]> {
+    const runs = await this.dataSource
+      .getRepository(RunEntity)
+      .find({ where: { jobId, status: 'succeeded' }, order: { host: 'ASC' } });
+    if (runs.length === 0) return [];
+    const results = await this.dataSource
+      .getRepository(RunResultEntity)
+      .createQueryBuilder('result')
+      .where('result.run_id IN (:...ids)', { ids: runs.map((run) => run.id) })
+      .getMany();
+    const byRun = new Map(results.map((stored) => [stored.runId, stored.result]));
+    return runs.filter((run) => byRun.has(run.id)).map((run) => ({ run, result: byRun.get(run.id)! }));
+  }
+
   /** queued → running. Never moves a finished run back. Returns false when nothing changed. */
   markRunning(runId: string, at: Date): Promise<boolean> {
     return this.transition(runId, async (manager) => {

@@ -20,6 +20,7 @@ function setup(hosts: HostEntity[]) {
     createWithRuns: vi.fn(async (input: NewJob) => ({
       job: { id: 'job-1', tool: input.tool, params: input.params, durationSec: input.durationSec, status: 'queued' } as JobEntity,
       runs: input.hosts.map((name, i) => ({ id: `run-${i}`, host: name, status: 'queued' }) as RunEntity),
+      tags: [],
     })),
     failRuns: vi.fn().mockResolvedValue(undefined),
     getById: vi.fn(),
@@ -29,7 +30,7 @@ function setup(hosts: HostEntity[]) {
     enqueueTraces: vi.fn().mockResolvedValue(undefined),
     removeQueuedTrace: vi.fn().mockResolvedValue(true),
   };
-  const redisRepository = { requestCancel: vi.fn().mockResolvedValue(undefined) };
+  const redisRepository = { requestEnd: vi.fn().mockResolvedValue(undefined) };
   const hostService = { getForScheduling: vi.fn().mockResolvedValue(hosts) };
   const sut = new JobService(
     { maxDurationSec: 3600, runGraceSec: 60 } as ApiConfig,
@@ -104,6 +105,7 @@ describe(JobService.name, () => {
         (status, i) =>
           ({ id: `run-${i}`, jobId, host: `h${i}`, status, startedAt: null, finishedAt: null, error: null, stats: null }) as RunEntity,
       ),
+      tags: [],
     });
 
     it('takes queued runs off their queue and cancels them at once; signals running runs to their agents', async () => {
@@ -113,8 +115,9 @@ describe(JobService.name, () => {
 
       const answer = await sut.cancel(jobId);
 
-      expect(redisRepository.requestCancel).toHaveBeenCalledWith(
+      expect(redisRepository.requestEnd).toHaveBeenCalledWith(
         [expect.objectContaining({ id: 'run-0', host: 'h0' }), expect.objectContaining({ id: 'run-1', host: 'h1' })],
+        'cancel',
         60 + 60 + 3600,
       );
       expect(queueRepository.removeQueuedTrace).toHaveBeenCalledExactlyOnceWith('h0', 'run-0');
@@ -135,7 +138,7 @@ describe(JobService.name, () => {
       const { sut, jobRepository, redisRepository } = setup([]);
       jobRepository.getById.mockResolvedValue(stored('cancelled', 'succeeded'));
       await expect(sut.cancel(jobId)).resolves.toMatchObject({ id: jobId, status: 'cancelled' });
-      expect(redisRepository.requestCancel).not.toHaveBeenCalled();
+      expect(redisRepository.requestEnd).not.toHaveBeenCalled();
     });
 
     it.each([
@@ -148,7 +151,7 @@ describe(JobService.name, () => {
       const error = await sut.cancel(jobId).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConflictException);
       expect((error as Error).message).toContain(`already finished (status: ${status})`);
-      expect(redisRepository.requestCancel).not.toHaveBeenCalled();
+      expect(redisRepository.requestEnd).not.toHaveBeenCalled();
     });
 
     it('is a 404 for an unknown job', async () => {
@@ -168,7 +171,7 @@ describe(JobService.name, () => {
     it('answers 503 and cancels nothing when the cancel keys cannot be written', async () => {
       const { sut, jobRepository, queueRepository, redisRepository } = setup([]);
       jobRepository.getById.mockResolvedValue(stored('queued'));
-      redisRepository.requestCancel.mockRejectedValueOnce(new Error('ECONNREFUSED'));
+      redisRepository.requestEnd.mockRejectedValueOnce(new Error('ECONNREFUSED'));
       await expect(sut.cancel(jobId)).rejects.toBeInstanceOf(ServiceUnavailableException);
       expect(queueRepository.removeQueuedTrace).not.toHaveBeenCalled();
       expect(jobRepository.cancelQueuedRuns).not.toHaveBeenCalled();

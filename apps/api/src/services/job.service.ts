@@ -17,7 +17,9 @@ import type {
   JobListQueryDto,
   JobListResponseDto,
   JobResponseDto,
+  TagJobDto,
 } from '../dtos/job.dto.js';
+import { TAG_PATTERN } from '../dtos/job.dto.js';
 import { JobRepository, type JobWithRuns } from '../repositories/job.repository.js';
 import { QueueRepository } from '../repositories/queue.repository.js';
 import { RedisRepository } from '../repositories/redis.repository.js';
@@ -151,8 +153,9 @@ export class JobService {
     let problem: Error | undefined;
     try {
       // Signal first: an agent taking a queued run between our two steps then finds its cancel key.
-      await this.redisRepository.requestCancel(
+      await this.redisRepository.requestEnd(
         unfinished,
+        'cancel',
         found.job.durationSec + this.config.runGraceSec + CANCEL_KEY_MARGIN_SEC,
       );
       const queued = unfinished.filter((run) => run.status === 'queued');
@@ -182,6 +185,64 @@ export class JobService {
     return this.get(id);
   }
 
+  /**
+   * Ends the trace window of every running run now: each ends `succeeded` with what it saw so far (the
+   * agent detaches and reports as if its duration had run out). Runs still queued have no window to end
+   * and are cancelled. The job's status follows when the agents report (within a second or so).
+   * Stopping a job whose runs all finished is a 409; stopping one already being stopped is idempotent.
+   */
+  async stop(id: string): Promise<JobResponseDto> {
+    const found = await this.jobRepository.getById(id);
+    if (!found) throw new NotFoundException(`job ${id} not found`);
+    const statuses = found.runs.map((run) => run.status);
+    if (isJobFinished(statuses)) {
+      throw new ConflictException(
+        `job ${id} already finished (status: ${deriveJobStatus(statuses)}); there is nothing left to stop`,
+      );
+    }
+    const running = found.runs.filter((run) => run.status === 'running');
+    const queued = found.runs.filter((run) => run.status === 'queued');
+    const removed: string[] = [];
+    let problem: Error | undefined;
+    try {
+      const ttlSec = found.job.durationSec + this.config.runGraceSec + CANCEL_KEY_MARGIN_SEC;
+      await this.redisRepository.requestEnd(running, 'stop', ttlSec);
+      // A queued run may be starting on its agent right now: its key makes the agent cancel it on start.
+      await this.redisRepository.requestEnd(queued, 'cancel', ttlSec);
+      const outcomes = await Promise.allSettled(queued.map((run) => this.queueRepository.removeQueuedTrace(run.host, run.id)));
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled' && outcome.value) removed.push(queued[i].id);
+        if (outcome.status === 'rejected') problem ??= outcome.reason as Error;
+      });
+    } catch (error) {
+      problem = error as Error;
+    }
+    if (removed.length > 0) await this.jobRepository.cancelQueuedRuns(id, removed);
+    if (problem) {
+      this.logger.error(`job ${id}: stop incomplete: ${problem.message}`);
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `the job queue (Redis) is unavailable; job ${id} may not be fully stopped, retry (stop is idempotent)`,
+      });
+    }
+    this.logger.log(`job ${id}: stopping ${running.length} running run(s), cancelled ${removed.length} queued`);
+    return this.get(id);
+  }
+
+  async addTags(id: string, dto: TagJobDto): Promise<JobResponseDto> {
+    if (!(await this.jobRepository.exists(id))) throw new NotFoundException(`job ${id} not found`);
+    await this.jobRepository.addTags(id, [...new Set(dto.tags)]);
+    return this.get(id);
+  }
+
+  async removeTag(id: string, tag: string): Promise<JobResponseDto> {
+    if (!TAG_PATTERN.test(tag)) throw invalidField('tag', `must be a tag, got ${JSON.stringify(tag.slice(0, 80))}`);
+    if (!(await this.jobRepository.exists(id))) throw new NotFoundException(`job ${id} not found`);
+    if (!(await this.jobRepository.removeTag(id, tag))) throw new NotFoundException(`job ${id} has no tag "${tag}"`);
+    return this.get(id);
+  }
+
   async list(query: JobListQueryDto): Promise<JobListResponseDto> {
     let afterId: string | undefined;
     if (query.cursor !== undefined) {
@@ -191,7 +252,8 @@ export class JobService {
       }
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { items, hasMore } = await this.jobRepository.list(limit, afterId);
+    const filter = { tag: query.tag, tool: query.tool, host: query.host, status: query.status };
+    const { items, hasMore } = await this.jobRepository.list(limit, afterId, filter);
     return {
       items: items.map(toJobDto),
       nextCursor: hasMore ? encodeCursor(items[items.length - 1].job.id) : null,
@@ -199,7 +261,7 @@ export class JobService {
   }
 }
 
-function toJobDto({ job, runs }: JobWithRuns): JobResponseDto {
+export function toJobDto({ job, runs, tags }: JobWithRuns): JobResponseDto {
   return {
     id: job.id,
     tool: job.tool,
@@ -207,6 +269,7 @@ function toJobDto({ job, runs }: JobWithRuns): JobResponseDto {
     status: deriveJobStatus(runs.map((run) => run.status)),
     durationSec: job.durationSec,
     params: job.params,
+    tags,
     createdAt: job.createdAt.toISOString(),
     runs: runs.map((run) => ({
       id: run.id,

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CountsResult } from '../../../../libs/contracts/src/index.js';
 import { RetryLaterError, type QueueRepository } from '../repositories/queue.repository.js';
 import { mockOf } from '../../../../test/support/mock.js';
+import { CheckService } from './check.service.js';
 import { RunRepository } from '../repositories/run.repository.js';
 import { ResultService } from './result.service.js';
 
@@ -14,7 +15,8 @@ function setup() {
     markFailed: vi.fn().mockResolvedValue(true),
     markCancelled: vi.fn().mockResolvedValue(true),
   };
-  const sut = new ResultService({} as QueueRepository, mockOf(RunRepository, runRepository));
+  const checkService = { judgeReady: vi.fn(async () => {}) };
+  const sut = new ResultService({} as QueueRepository, mockOf(RunRepository, runRepository), mockOf(CheckService, checkService));
   return { sut, runRepository };
 }
 

@@ -3,6 +3,7 @@ import type { RunMessage } from '../../../../libs/contracts/src/index.js';
 import { QueueRepository, RetryLaterError } from '../repositories/queue.repository.js';
 import { RunRepository } from '../repositories/run.repository.js';
 import { isUuid } from '../utils/cursor.js';
+import { CheckService } from './check.service.js';
 
 const RESULT_KINDS = new Set(['events', 'counts', 'histogram', 'stacks']);
 
@@ -18,6 +19,7 @@ export class ResultService implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly queueRepository: QueueRepository,
     private readonly runRepository: RunRepository,
+    private readonly checkService: CheckService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,6 +55,8 @@ export class ResultService implements OnApplicationBootstrap, OnApplicationShutd
           break;
       }
       if (!changed) this.logger.debug(`run ${message.runId}: ${message.type} changed nothing (duplicate or stale)`);
+      // A run ended: its job may have ended with it, and a check may be waiting on that job.
+      else if (message.type !== 'running') void this.checkService.judgeReady();
     } catch (error) {
       if (isTransient(error)) throw new RetryLaterError((error as Error).message);
       throw error;

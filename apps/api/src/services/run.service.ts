@@ -7,6 +7,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ToolResult } from '../../../../libs/contracts/src/index.js';
+import { exportResult, UnsupportedExportError, type ExportedFile, type ExportFormat } from '../../../../libs/results/src/export/index.js';
+import { invalidField } from '../utils/errors.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../constants.js';
 import { RunRepository, type ReapedRun } from '../repositories/run.repository.js';
@@ -42,6 +44,18 @@ export class RunService implements OnApplicationBootstrap, OnApplicationShutdown
       throw new NotFoundException(`run ${id} has no result yet (status: ${run.status}${why})`);
     }
     return stored.result;
+  }
+
+  /** The result as a file of `format`; 400 naming `format` when the result's kind has no such export. */
+  async exportResult(id: string, format: ExportFormat): Promise<ExportedFile> {
+    const result = await this.getResult(id);
+    const run = await this.runRepository.getById(id);
+    try {
+      return exportResult(result, format, { name: `${run?.host ?? 'run'}-${id}` });
+    } catch (error) {
+      if (error instanceof UnsupportedExportError) throw invalidField('format', error.message);
+      throw error;
+    }
   }
 
   /**

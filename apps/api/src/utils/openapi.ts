@@ -54,6 +54,8 @@ const TAGS: [name: string, description: string][] = [
   ['hosts', 'The hosts whose agent has sent a heartbeat: where jobs can run.'],
   ['jobs', 'A job runs one tool with one set of params on one or more hosts, as one run per host.'],
   ['runs', "One host's part of a job, and its result."],
+  ['compare', 'Two runs or jobs of one tool side by side: what changed, and whether it is significant.'],
+  ['checks', 'CI regression verdicts: a candidate job judged against a baseline under thresholds.'],
   ['health', 'Probes for orchestrators and load balancers.'],
   ['docs', 'This description of the API.'],
 ];
