@@ -126,9 +126,18 @@ export class ThresholdOutcomeDto {
   @ApiProperty({
     type: 'number',
     nullable: true,
-    description: 'candidate − baseline, relative (0.24 = +24 %) for % limits, absolute for the others.',
+    description:
+      "The change in the limit's own terms: percent (24.1 = +24.1 %) for `%` limits, percentage points for `pp`, " +
+      "candidate − baseline in the histogram's unit for absolute limits.",
   })
   change: number | null;
+
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'p-value of the test that the change is beyond the limit (docs/compare.md); null when none applies.',
+  })
+  pValue: number | null;
 
   @ApiProperty({ type: 'boolean', nullable: true, description: 'null: could not be judged (`why` says why).' })
   pass: boolean | null;

@@ -23,6 +23,7 @@ export interface ThresholdOutcome {
   change: number | null;
   pass: boolean | null;
   why: string;
+  pValue: number | null;
 }
 
 @Entity('checks')

@@ -232,6 +232,7 @@ function inconclusive(thresholds: ThresholdSpec[], why: string) {
       change: null,
       pass: null,
       why,
+      pValue: null,
     })),
   };
 }
@@ -254,6 +255,7 @@ function toCheckDto(check: CheckEntity): CheckResponseDto {
     change: null,
     pass: null,
     why: 'waiting for the candidate job to end',
+    pValue: null,
   });
   return {
     id: check.id,

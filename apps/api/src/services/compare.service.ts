@@ -4,6 +4,7 @@ import {
   compareSamples,
   differentialFolded,
   findOutliers,
+  IncompatibleSamplesError,
   mergeSamples,
   UnknownColumnError,
   type Comparison,
@@ -60,8 +61,9 @@ export class CompareService {
     try {
       const comparison = compareSamples(base.sample, target.sample, { by: query.by });
       return { comparison, tool: base.source.tool, sources: { base: base.source, target: target.source } };
-    } catch (error) {
+    } catch (error: unknown) {
       if (error instanceof UnknownColumnError) throw invalidField('by', error.message);
+      if (error instanceof IncompatibleSamplesError) throw invalidField('target', `cannot be compared with base: ${error.message}`);
       throw error;
     }
   }

@@ -19,7 +19,8 @@ export function compareCounts(base: Side<CountsResult>, target: Side<CountsResul
     const common = base.result.keys.filter((k) => target.result.keys.includes(k));
     if (!common.includes(by)) throw new UnknownColumnError(by, common, 'counts');
   } else if (JSON.stringify(base.result.keys) !== JSON.stringify(target.result.keys)) {
-    throw new IncompatibleSamplesError(`cannot compare counts keyed by [${base.result.keys.join(', ')}] with counts keyed by [${target.result.keys.join(', ')}]; pick a common key with by`);
+    const [b, t] = [base.result.keys.join(', '), target.result.keys.join(', ')];
+    throw new IncompatibleSamplesError(`cannot compare counts keyed by [${b}] with counts keyed by [${t}]; pick a common key with by`);
   }
   const keys = by === undefined ? base.result.keys : [by];
   return keyedComparison('counts', 'count', keys, base, target, (result) => groupRows(result.rows, keys, rowCount));

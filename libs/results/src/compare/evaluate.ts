@@ -2,14 +2,14 @@ import type { ToolResult } from '../../../contracts/src/index.js';
 import { IncompatibleSamplesError } from './errors.js';
 import { formatNumber, formatP } from './format.js';
 import { sameHistogramUnit } from './histogram.js';
-import type { Measure } from './measure.js';
+import type { LimitShift, Measure } from './measure.js';
 import { countsMeasure } from './measure-counts.js';
 import { histogramMeasure } from './measure-histogram.js';
 import { stacksMeasure } from './measure-stacks.js';
 import { isNormalized, type Sample } from './sample.js';
 import { sameStacksUnit } from './stacks.js';
 import { ALPHA } from './stats.js';
-import { NS_PER, isTimeUnit, type Threshold, type ThresholdBound } from './thresholds.js';
+import { NS_PER, isTimeUnit, type Threshold, type ThresholdBound, type TimeUnit } from './thresholds.js';
 
 /** One threshold judged. */
 export interface ThresholdResult {
@@ -23,11 +23,11 @@ export interface ThresholdResult {
    * baseline in the histogram's unit. Null when it cannot be formed (no baseline, relative change from 0).
    */
   change: number | null;
-  /** false: over the limit and significant; null: cannot be judged (inconclusive); true: within the limit. */
+  /** false: significantly beyond the limit; null: cannot be judged (inconclusive); true: within the limit. */
   pass: boolean | null;
   /** One sentence with the numbers. */
   why: string;
-  /** The p-value of the test behind a verdict on a change over the limit; null when no test ran. */
+  /** The p-value of the test that the change is beyond the limit (run only when it is over); else null. */
   pValue: number | null;
 }
 
@@ -38,9 +38,10 @@ export interface CheckEvaluation {
 
 /**
  * A candidate judged against a baseline. A threshold fails when its measure moved beyond the limit in the
- * limit's direction and the test behind it is significant (p < ALPHA) in that direction; it passes when within
- * the limit; it is inconclusive (null) without a baseline, with too few samples, when the change over the
- * limit is not significant, or when the change cannot be formed. Verdict: fail if any fails, else
+ * limit's direction and a test of "changed by exactly the limit" rejects in that direction (p < ALPHA), so
+ * the change is significantly beyond the limit, not merely different from 0; it passes when within the limit;
+ * it is inconclusive (null) without a baseline, with too few samples, when the change over the limit is not
+ * significantly beyond it, or when the change cannot be formed. Verdict: fail if any fails, else
  * inconclusive if any is inconclusive or there is none, else pass. Identical samples always pass or are
  * inconclusive: their change is 0.
  *
@@ -74,6 +75,9 @@ function judge(threshold: Threshold, measure: Measure, baseline: Sample | null, 
   const inconclusive = (why: string, more: Partial<ThresholdResult> = {}): ThresholdResult => ({ ...row, ...more, pass: null, why });
   const unusable = measure.unusable(candidate) ?? (baseline && measure.unusable(baseline));
   if (unusable) return inconclusive(`${name}: ${unusable}`);
+  if (isTimeUnit(bound.unit) && !isTimeUnit(measure.unit)) {
+    return inconclusive(`${name} cannot be judged against ${limit}: it is a time, but the values are in ${measure.unit || 'counts'}`);
+  }
   if (!baseline) return inconclusive(`no baseline to compare with; ${name} is ${measure.show(candidateValue)}${measure.suffix(false)} in the candidate`);
   const baselineValue = measure.value(baseline, normalized);
   const values = { baseline: baselineValue };
@@ -81,36 +85,42 @@ function judge(threshold: Threshold, measure: Measure, baseline: Sample | null, 
   if (tooFew) return inconclusive(`${name} cannot be judged: ${tooFew}`, values);
   const change = changeIn(bound, baselineValue, candidateValue, measure.unit);
   if (typeof change === 'string') return inconclusive(`${name} cannot be judged against ${limit}: ${change}`, values);
-  const { amount, allowed } = change;
+  const { amount, allowed, shift } = change;
   const moved = `${name} ${movement(amount, bound, measure.unit)} (${measure.show(baselineValue)} → ${measure.show(candidateValue)}${measure.suffix(normalized)})`;
   const judged = { ...values, change: amount };
   const over = bound.direction === 'increase' ? amount > allowed : amount < -allowed;
   if (!over) return { ...row, ...judged, pass: true, why: `${moved}, within the ${limit} limit` };
-  const test = measure.test(baseline, candidate, normalized);
+  const test = measure.test(baseline, candidate, normalized, shift);
   if (!test) return { ...row, ...judged, pass: false, why: `${moved}, over the ${limit} limit; judged by the limit alone (no sample model for this unit)` };
   const tested = { ...judged, pValue: test.pValue };
   const towards = Math.sign(test.z) === (bound.direction === 'increase' ? 1 : -1);
   if (test.pValue < ALPHA && towards) return { ...row, ...tested, pass: false, why: `${moved}, over the ${limit} limit; ${test.name} ${formatP(test.pValue)}` };
-  const doubt = towards ? `not significant (${test.name} ${formatP(test.pValue)}, needs < ${ALPHA})` : `not backed by the ${test.name}, which points the other way`;
-  return inconclusive(`${moved}, over the ${limit} limit, but the change is ${doubt}`, tested);
+  const against = test.z !== 0 && !towards ? ', pointing back within the limit' : `, needs < ${ALPHA}`;
+  const doubt = `${test.name} ${formatP(test.pValue)}${against}`;
+  return inconclusive(`${moved}, over the ${limit} limit, but not significantly beyond it (${doubt})`, tested);
 }
 
 /**
- * The change in the bound's terms and the bound in the same terms, or why there is none: a relative change
- * from 0, a time limit on a histogram of something else.
+ * The change in the bound's terms, the bound in the same terms, and the limit as a change of the measure;
+ * or why there is none (a relative change from 0).
  */
-function changeIn(bound: ThresholdBound, base: number, candidate: number, unit: string): { amount: number; allowed: number } | string {
+function changeIn(bound: ThresholdBound, base: number, candidate: number, unit: string): { amount: number; allowed: number; shift: LimitShift } | string {
+  const sign = bound.direction === 'increase' ? 1 : -1;
   switch (bound.unit) {
-    case '%':
-      if (base === 0) return candidate === 0 ? { amount: 0, allowed: bound.amount } : 'the baseline is 0, so a relative change is undefined';
-      return { amount: ((candidate - base) / base) * 100, allowed: bound.amount };
+    case '%': {
+      const shift = { ratio: 1 + (sign * bound.amount) / 100 };
+      if (base === 0) return candidate === 0 ? { amount: 0, allowed: bound.amount, shift } : 'the baseline is 0, so a relative change is undefined';
+      return { amount: ((candidate - base) / base) * 100, allowed: bound.amount, shift };
+    }
     case 'pp':
-      return { amount: (candidate - base) * 100, allowed: bound.amount };
+      return { amount: (candidate - base) * 100, allowed: bound.amount, shift: { difference: (sign * bound.amount) / 100 } };
     case 'own':
-      return { amount: candidate - base, allowed: bound.amount };
-    default:
-      if (!isTimeUnit(unit)) return `it is a time, but the values are in ${unit || 'counts'}`;
-      return { amount: candidate - base, allowed: (bound.amount * NS_PER[bound.unit]) / NS_PER[unit] };
+      return { amount: candidate - base, allowed: bound.amount, shift: { difference: sign * bound.amount } };
+    default: {
+      // judge() has made sure the values are times too.
+      const allowed = (bound.amount * NS_PER[bound.unit]) / NS_PER[unit as TimeUnit];
+      return { amount: candidate - base, allowed, shift: { difference: sign * allowed } };
+    }
   }
 }
 

@@ -15,7 +15,9 @@ const isStacks = (sample: Sample): sample is Sample & { result: StacksResult } =
  * @throws IncompatibleSamplesError unless both sides are stacks in the same unit.
  */
 export function differentialFolded(base: Sample, target: Sample): string {
-  if (!isStacks(base) || !isStacks(target)) throw new IncompatibleSamplesError(`a differential folded file needs two stacks results, not ${base.result.kind} and ${target.result.kind}`);
+  if (!isStacks(base) || !isStacks(target)) {
+    throw new IncompatibleSamplesError(`a differential folded file needs two stacks results, not ${base.result.kind} and ${target.result.kind}`);
+  }
   sameStacksUnit(base.result, target.result);
   const scale = isNormalized(base, target) ? exposureMs(target) / exposureMs(base) : 1;
   const paths = new Map<string, [number, number]>();

@@ -16,7 +16,12 @@ export interface KeyedCount {
 }
 
 /** Rows summed by the values of `keys`, each row weighing `weight(row)`. Keyed by the JSON of the key values. */
-export function groupRows(rows: readonly Record<string, unknown>[], keys: readonly string[], weight: (row: Record<string, unknown>) => number, asText = false): Map<string, KeyedCount> {
+export function groupRows(
+  rows: readonly Record<string, unknown>[],
+  keys: readonly string[],
+  weight: (row: Record<string, unknown>) => number,
+  asText = false,
+): Map<string, KeyedCount> {
   const groups = new Map<string, KeyedCount>();
   for (const row of rows) {
     const values = keys.map((k) => (asText ? cellText(row[k]) : (row[k] ?? null)));

@@ -1,7 +1,7 @@
 import type { CountsResult, EventsResult } from '../../../contracts/src/index.js';
 import { formatNumber } from './format.js';
 import { rowCount, rowMatches } from './keyed.js';
-import { MIN_BASELINE_COUNT, type Measure } from './measure.js';
+import { MIN_BASELINE_COUNT, ratioOf, type Measure } from './measure.js';
 import { asCompared, exposureMs, type Sample } from './sample.js';
 import { poissonRateTest } from './stats.js';
 
@@ -18,8 +18,9 @@ function rawCount(sample: Sample, match: Record<string, string> | null): number 
 
 /**
  * A count of a counts or events result: the total or the rows a selector picks. Judged from a baseline of
- * 10 events up, with the Poisson rate test (exposures: the traced times when normalized, equal otherwise,
- * since then the totals of the same work are compared).
+ * 10 events up, with the Poisson rate test of "the candidate's rate is the limit's ratio times the
+ * baseline's" (exposures: the traced times when normalized, equal otherwise, since then the totals of the
+ * same work are compared). Counts take relative limits only.
  */
 export function countsMeasure(match: Record<string, string> | null): Measure {
   return {
@@ -36,9 +37,9 @@ export function countsMeasure(match: Record<string, string> | null): Measure {
       const b = rawCount(baseline, match);
       return b < MIN_BASELINE_COUNT ? `the baseline counted only ${b}; a change is judged from ${MIN_BASELINE_COUNT} up` : null;
     },
-    test(baseline, candidate, normalized) {
+    test(baseline, candidate, normalized, limit) {
       const [eb, ec] = normalized ? [exposureMs(baseline), exposureMs(candidate)] : [1, 1];
-      return { name: 'Poisson rate test', ...poissonRateTest(rawCount(baseline, match), eb, rawCount(candidate, match), ec) };
+      return { name: 'Poisson rate test', ...poissonRateTest(rawCount(baseline, match), eb, rawCount(candidate, match), ec, ratioOf(limit)) };
     },
   };
 }

@@ -2,6 +2,15 @@ import type { ThresholdBound } from './thresholds.js';
 import type { Sample } from './sample.js';
 import type { ZTest } from './stats.js';
 
+/**
+ * A limit as a change of the measure: `ratio` for a relative limit (1.1 for +10%, 0.95 for −5%), `difference`
+ * for an absolute one, signed, in the measure's unit (a share for percentage points).
+ */
+export type LimitShift = { ratio: number } | { difference: number };
+
+/** The ratio of a relative limit; counts take no other kind (the parser refuses them), so 1 never applies. */
+export const ratioOf = (limit: LimitShift): number => ('ratio' in limit ? limit.ratio : 1);
+
 /** A test behind a verdict, named as the `why` sentence names it. */
 export type NamedTest = ZTest & { name: string };
 
@@ -19,8 +28,11 @@ export interface Measure {
   suffix(normalized: boolean): string;
   /** Why the samples are too few to judge this change, or null. */
   tooFew(baseline: Sample, candidate: Sample, bound: ThresholdBound): string | null;
-  /** The test of "no change", or null when the unit has no sample model (judged by the limit alone). */
-  test(baseline: Sample, candidate: Sample, normalized: boolean): NamedTest | null;
+  /**
+   * The test of "the candidate is the baseline changed by exactly the limit", or null when the unit has no
+   * sample model (judged by the limit alone).
+   */
+  test(baseline: Sample, candidate: Sample, normalized: boolean, limit: LimitShift): NamedTest | null;
 }
 
 /** Minimum baseline count for counted measures: a relative change of fewer events is mostly noise. */

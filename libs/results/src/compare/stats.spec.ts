@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mannWhitney, poissonRateTest, quantileTest, tieGroups, twoProportionTest, twoSidedP } from './stats.js';
+import { mannWhitney, movedTieGroups, poissonRateTest, quantileTest, shareDifferenceTest, shareRatioTest, tieGroups, twoProportionTest, twoSidedP } from './stats.js';
 
 const exact = (value: number, count: number) => ({ lo: value, hi: value + 1, count });
 
@@ -19,6 +19,26 @@ describe('tie groups over buckets', () => {
       { base: 3, target: 3 },
       { base: 0, target: 4 },
     ]);
+  });
+});
+
+describe('the base moved by a limit, over the target\'s buckets', () => {
+  it('splits a moved bucket over the target buckets it overlaps, in proportion', () => {
+    // [100, 110) × 1.05 = [105, 115.5): 5 of its 10.5 in [100, 110), 5.5 in [110, 120).
+    const groups = movedTieGroups([{ lo: 100, hi: 110, count: 10 }], [{ lo: 100, hi: 110, count: 5 }, { lo: 110, hi: 120, count: 5 }], (v) => v * 1.05);
+    expect(groups).toEqual([
+      { base: expect.closeTo(100 / 21, 12), target: 5 },
+      { base: expect.closeTo(110 / 21, 12), target: 5 },
+    ]);
+  });
+
+  it('extends past the target without splitting its buckets, and an unmoved base lines up exactly', () => {
+    expect(movedTieGroups([{ lo: 0, hi: 10, count: 4 }], [{ lo: 0, hi: 10, count: 2 }], (v) => v + 20)).toEqual([
+      { base: 0, target: 2 },
+      { base: 4, target: 0 },
+    ]);
+    const buckets = [exact(3, 2), exact(9, 1)];
+    expect(movedTieGroups(buckets, buckets, (v) => v)).toEqual(tieGroups(buckets, buckets));
   });
 });
 
@@ -67,6 +87,18 @@ describe('proportion and rate tests (hand-computed, checked against scipy)', () 
     expect(test.pValue).toBeCloseTo(7.829e-4, 6);
   });
 
+  it('quantile test: a quantile in the top group cuts at its lower edge, so a coarse tail regression still shows', () => {
+    // p99 of 8000 pooled values lies in the last group, which holds only target values: above its upper
+    // edge there is nothing, above its lower edge the target's 500 and none of the base.
+    const groups = [
+      { base: 4000, target: 0 },
+      { base: 0, target: 3500 },
+      { base: 0, target: 500 },
+    ];
+    expect(quantileTest(groups, 0.99)).toMatchObject({ baseAbove: 0, targetAbove: 500 });
+    expect(quantileTest(groups, 0.99).pValue).toBeLessThan(1e-10);
+  });
+
   it('Poisson rate test: 100 against 150 events in equal time; equal rates over 10 s and 20 s', () => {
     // n = 250, expected 125, sd √62.5; z = (25 − 0.5)/7.905694 = 3.099032.
     const test = poissonRateTest(100, 10, 150, 10);
@@ -74,6 +106,22 @@ describe('proportion and rate tests (hand-computed, checked against scipy)', () 
     expect(test.pValue).toBeCloseTo(0.0019415, 6);
     expect(poissonRateTest(100, 10_000, 200, 20_000)).toEqual({ z: 0, pValue: 1 });
     expect(poissonRateTest(0, 1, 0, 1)).toEqual({ z: 0, pValue: 1 });
+  });
+
+  it('Poisson rate test against a limit: 100 → 150 is not significantly beyond +10% (p=0.0188), 100 → 200 is', () => {
+    // H0: rate ratio 1.1; the target's expected share of 250 is 1.1/2.1; z = (150 − 130.952 − 0.5)/7.8967 = 2.348773.
+    expect(poissonRateTest(100, 1, 150, 1, 1.1).z).toBeCloseTo(2.3487734, 6);
+    expect(poissonRateTest(100, 1, 150, 1, 1.1).pValue).toBeCloseTo(0.0188354, 6);
+    expect(poissonRateTest(100, 1, 200, 1, 1.1).pValue).toBeCloseTo(9.754e-7, 9);
+  });
+
+  it('share tests against a limit: log ratio (Katz) and difference, Haldane-smoothed', () => {
+    // p1 = 100.5/401, p2 = 200.5/401; z = (ln(p2/p1) − ln 1.05)/√((1−p1)/(p1·401) + (1−p2)/(p2·401)) = 6.434690.
+    expect(shareRatioTest(100, 400, 200, 400, 1.05).z).toBeCloseTo(6.4346902, 6);
+    expect(shareRatioTest(100, 400, 200, 400, 1.05).pValue).toBeCloseTo(1.2373e-10, 13);
+    // z = (p2 − p1 − 0.1)/√(p1(1−p1)/401 + p2(1−p2)/401) = 4.520757.
+    expect(shareDifferenceTest(100, 400, 200, 400, 0.1).z).toBeCloseTo(4.5207567, 6);
+    expect(shareRatioTest(0, 400, 0, 400, 1).z).toBe(0);
   });
 
   it('two-sided p-values of the standard normal', () => {

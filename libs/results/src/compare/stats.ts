@@ -1,6 +1,7 @@
 /**
- * The tests behind comparisons and check verdicts, all two-sided with a normal approximation and a
- * continuity correction (which keeps them conservative on small counts). See /docs for why each is valid.
+ * The tests behind comparisons and check verdicts: two-sided, normal approximations, continuity-corrected
+ * where the statistic counts (which keeps them conservative on small counts). The comparison docs say why
+ * each is valid on the data it gets.
  */
 import { errorFunction } from 'simple-statistics';
 import type { HistogramBucket } from '../../../contracts/src/index.js';
@@ -106,9 +107,10 @@ export function twoProportionTest(x1: number, n1: number, x2: number, n2: number
 }
 
 /**
- * A quantile test on bucketed data (Mood's median test generalized to quantile q): the cut is the upper edge
- * of the tie group holding the pooled q-quantile, and the shares of each side above it are compared with a
- * two-proportion test. The cut depends on the pooled data only, so under "same distribution" it treats both
+ * A quantile test on bucketed data (Mood's median test generalized to quantile q): the cut is an edge of the
+ * tie group holding the pooled q-quantile, and the shares of each side above it are compared with a
+ * two-proportion test. The group's upper edge, unless nothing lies above it (the quantile is in the top
+ * group, common with coarse buckets): then its lower edge, so that there is something to compare. The cut depends on the pooled data only, so under "same distribution" it treats both
  * sides alike, and being a bucket edge, every count above it is exact. `z > 0`: the target has more above.
  */
 export function quantileTest(groups: readonly TieGroup[], q: number): ZTest & { baseAbove: number; targetAbove: number } {
@@ -121,18 +123,83 @@ export function quantileTest(groups: readonly TieGroup[], q: number): ZTest & { 
     seen += groups[at]!.base + groups[at]!.target;
     at++;
   }
-  const above = groups.slice(at + 1);
-  const baseAbove = above.reduce((n, g) => n + g.base, 0);
-  const targetAbove = above.reduce((n, g) => n + g.target, 0);
+  const aboveFrom = (first: number) => {
+    const above = groups.slice(first);
+    return { base: above.reduce((n, g) => n + g.base, 0), target: above.reduce((n, g) => n + g.target, 0) };
+  };
+  const upper = aboveFrom(at + 1);
+  const lower = aboveFrom(at);
+  const useLower = upper.base + upper.target === 0 && lower.base + lower.target < n1 + n2;
+  const { base: baseAbove, target: targetAbove } = useLower ? lower : upper;
   return { ...twoProportionTest(baseAbove, n1, targetAbove, n2), baseAbove, targetAbove };
 }
 
 /**
- * Poisson rate test (the conditional binomial test, normal approximation): given x1 + x2 events, under equal
- * rates the target's share is its share of the exposure. `z > 0` when the target's rate is higher.
+ * Poisson rate test (the conditional binomial test, normal approximation) of "the target's rate is `ratio`
+ * times the base's": given x1 + x2 events, the target's expected share is its share of the exposure weighted
+ * by `ratio`. `z > 0` when the target's rate is higher than that.
  */
-export function poissonRateTest(x1: number, exposure1: number, x2: number, exposure2: number): ZTest {
+export function poissonRateTest(x1: number, exposure1: number, x2: number, exposure2: number, ratio = 1): ZTest {
   const n = x1 + x2;
-  const share = exposure2 / (exposure1 + exposure2);
+  const share = (ratio * exposure2) / (exposure1 + ratio * exposure2);
   return zTest(x2 - n * share, 0.5, Math.sqrt(n * share * (1 - share)));
+}
+
+/** A proportion with half a success and half a failure added (Haldane), so none is 0 or 1. */
+const smoothed = (x: number, n: number) => (x + 0.5) / (n + 1);
+
+/**
+ * Test of "p2 = ratio × p1" for proportions x1/n1 and x2/n2: Wald test of the log ratio (Katz), with the
+ * Haldane correction so an empty side stays finite. `z > 0` when p2 is above ratio × p1.
+ */
+export function shareRatioTest(x1: number, n1: number, x2: number, n2: number, ratio: number): ZTest {
+  const [p1, p2] = [smoothed(x1, n1), smoothed(x2, n2)];
+  const sd = Math.sqrt((1 - p1) / (p1 * (n1 + 1)) + (1 - p2) / (p2 * (n2 + 1)));
+  return zTest(Math.log(p2 / p1) - Math.log(ratio), 0, sd);
+}
+
+/** Test of "p2 = p1 + difference" (Wald, unpooled, Haldane-smoothed). `z > 0` when p2 is above that. */
+export function shareDifferenceTest(x1: number, n1: number, x2: number, n2: number, difference: number): ZTest {
+  const [p1, p2] = [smoothed(x1, n1), smoothed(x2, n2)];
+  const sd = Math.sqrt((p1 * (1 - p1)) / (n1 + 1) + (p2 * (1 - p2)) / (n2 + 1));
+  return zTest(p2 - p1 - difference, 0, sd);
+}
+
+/**
+ * The base's buckets moved by `move` (increasing: the limit applied to every value) and spread over the
+ * target's buckets, as tie groups: the base under "changed by exactly the limit". Each moved bucket's count is
+ * split over the target buckets (and the gaps between them) in proportion to overlap, values taken as spread
+ * evenly inside a bucket, so base counts become fractional; the target's stay exact.
+ */
+export function movedTieGroups(base: readonly HistogramBucket[], target: readonly HistogramBucket[], move: (value: number) => number): TieGroup[] {
+  const moved = base.filter((b) => b.count > 0).map((b) => ({ lo: move(b.lo), hi: move(b.hi), count: b.count })).sort((a, b) => a.lo - b.lo);
+  const observed = target.filter((b) => b.count > 0).sort((a, b) => a.lo - b.lo);
+  // The target's buckets and the gaps between them, extended (never split) to reach the moved base.
+  const edges = [...new Set(observed.flatMap((b) => [b.lo, b.hi]))];
+  if (moved.length > 0) {
+    const lowest = moved[0]!.lo;
+    const highest = Math.max(...moved.map((b) => b.hi));
+    if (edges.length === 0 || lowest < edges[0]!) edges.unshift(lowest);
+    if (highest > edges[edges.length - 1]!) edges.push(highest);
+  }
+  if (edges.length < 2) return [{ base: moved.reduce((n, b) => n + b.count, 0), target: observed.reduce((n, b) => n + b.count, 0) }];
+  const groups = edges.slice(1).map((hi, i) => ({ lo: edges[i]!, hi, base: 0, target: 0 }));
+  let at = 0;
+  for (const b of observed) {
+    while (groups[at]!.lo < b.lo) at++;
+    groups[at]!.target += b.count;
+  }
+  at = 0;
+  for (const b of moved) {
+    while (at + 1 < groups.length && groups[at]!.hi <= b.lo) at++;
+    if (b.hi <= b.lo) {
+      groups[at]!.base += b.count;
+      continue;
+    }
+    for (let g = at; g < groups.length && groups[g]!.lo < b.hi; g++) {
+      const overlap = Math.min(b.hi, groups[g]!.hi) - Math.max(b.lo, groups[g]!.lo);
+      if (overlap > 0) groups[g]!.base += (b.count * overlap) / (b.hi - b.lo);
+    }
+  }
+  return groups.filter((g) => g.base > 0 || g.target > 0).map((g) => ({ base: g.base, target: g.target }));
 }
