@@ -1,5 +1,6 @@
 import { Initial1732600000000 } from './1732600000000-Initial.js';
 import { TagsAndChecks1764400000000 } from './1764400000000-TagsAndChecks.js';
+import { Fleet1764500000000 } from './1764500000000-Fleet.js';
 
 /** Listed explicitly (no globs): ESM builds and vitest load them the same way. Append, never reorder. */
-export const MIGRATIONS = [Initial1732600000000, TagsAndChecks1764400000000];
+export const MIGRATIONS = [Initial1732600000000, TagsAndChecks1764400000000, Fleet1764500000000];

@@ -41,7 +41,7 @@ describe('jobs', () => {
     expect(res.body.status).toBe('queued');
     expect(res.body.runs).toHaveLength(2);
     for (const run of res.body.runs) {
-      expect(Object.keys(run).sort()).toEqual(['host', 'id', 'status']);
+      expect(Object.keys(run).sort()).toEqual(['error', 'host', 'id', 'status']);
       expect(run.status).toBe('queued');
       const queued = await env.queue(traceHostQueueName(run.host)).getJob(run.id);
       expect(queued?.id).toBe(run.id);

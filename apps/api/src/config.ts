@@ -22,6 +22,8 @@ export interface ApiConfig {
   reaperIntervalMs: number;
   /** Extra time a run may stay `running` past its durationSec before the reaper fails it. */
   runGraceSec: number;
+  /** Default of a job's dispatchTimeoutSec: how long a run may stay queued before it ends `expired`. */
+  dispatchTimeoutSec: number;
   /** How often checks whose candidate job ended are looked for (they are also judged as their runs report). */
   checkIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     reaperIntervalMs: int('BPFLEET_REAPER_INTERVAL_MS', 5000, 100, 600_000),
     runGraceSec: int('BPFLEET_RUN_GRACE_SEC', 60, 0, 86400),
     checkIntervalMs: int('BPFLEET_CHECK_INTERVAL_MS', 2000, 100, 600_000),
+    dispatchTimeoutSec: int('BPFLEET_DISPATCH_TIMEOUT_SEC', 300, 1, 7 * 24 * 3600),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HostResponseDto } from '../dtos/host.dto.js';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../dtos/error.dto.js';
+import { HostListQueryDto, HostResponseDto } from '../dtos/host.dto.js';
 import { HostService } from '../services/host.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
@@ -16,8 +17,19 @@ export class HostController {
     summary: 'List hosts',
     description: 'Every host whose agent ever sent a heartbeat; `online` iff the last one is recent.',
   })
-  @ApiOkResponse({ type: [HostResponseDto], description: 'The hosts.' })
-  list(): Promise<HostResponseDto[]> {
-    return this.service.list();
+  @ApiOkResponse({ type: [HostResponseDto], description: 'The hosts, by name.' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'A `label` is not `key=value`, or an unknown query parameter.',
+    example: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'label: each label must be key=value ([A-Za-z0-9._/-], 63 at most each)',
+      details: [{ field: 'label', message: 'each label must be key=value ([A-Za-z0-9._/-], 63 at most each)' }],
+    },
+  })
+  list(@Query() query: HostListQueryDto): Promise<HostResponseDto[]> {
+    const labels = query.label?.map((pair) => pair.split('=') as [string, string]);
+    return this.service.list(labels ? Object.fromEntries(labels) : undefined);
   }
 }

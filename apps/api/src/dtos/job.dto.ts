@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  ValidateNested,
   Max,
   MaxLength,
   Min,
@@ -20,20 +21,39 @@ import { TOOL_CATALOG } from '../../../../libs/tools/src/catalog.js';
 import { JOB_STATUSES, type JobStatus } from '../entities/job.entity.js';
 import { RunResponseDto, RunSummaryDto } from './run.dto.js';
 
+/** Label keys and values, as agents publish them (BPFLEET_LABELS). */
+export const LABEL_PATTERN = /^[A-Za-z0-9._/-]{1,63}$/;
+
+export class HostSelectorDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', pattern: LABEL_PATTERN.source },
+    minProperties: 1,
+    maxProperties: 20,
+    example: { role: 'db' },
+    description: 'Every label must match (GET /v1/hosts shows each host\'s labels).',
+  })
+  @IsObject()
+  labels: Record<string, string>;
+}
+
 export class CreateJobDto {
   @ApiProperty({ maxLength: 64, example: 'execsnoop', description: 'A tool name from GET /v1/tools.' })
   @MaxLength(64)
   @IsString()
   tool: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     type: 'array',
     items: { type: 'string', pattern: HOST_NAME_PATTERN.source },
     minItems: 1,
     maxItems: 1000,
     uniqueItems: true,
     example: ['web-1'],
-    description: 'Host names from GET /v1/hosts; one run per host.',
+    description:
+      'Host names from GET /v1/hosts; one run per host. Exactly one of `hosts`, `selector`, `all`. A named host ' +
+      'must be known and have what the tool needs (400 otherwise); an offline one gets its run when it comes back, ' +
+      'within `dispatchTimeoutSec`.',
   })
   // class-validator checks the decorator nearest the property first; stopAtFirstError reports only that one.
   @ArrayUnique({ message: 'hosts must not contain duplicates' })
@@ -42,7 +62,43 @@ export class CreateJobDto {
   @ArrayMaxSize(1000)
   @ArrayNotEmpty()
   @IsArray()
-  hosts: string[];
+  @IsOptional()
+  hosts?: string[];
+
+  @ApiPropertyOptional({
+    type: HostSelectorDto,
+    description:
+      'Every known host whose labels all match. Hosts offline at dispatch, or lacking what the tool needs, get a ' +
+      '`skipped` run with the reason in `error`. Matching no host is a 400.',
+  })
+  @ValidateNested()
+  @Type(() => HostSelectorDto)
+  @IsObject()
+  @IsOptional()
+  selector?: HostSelectorDto;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    enum: [true],
+    description: 'Every known host, with `skipped` runs as for `selector`.',
+  })
+  @IsIn([true], { message: 'all must be true (or absent)' })
+  @IsOptional()
+  all?: true;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 604800,
+    description:
+      'Seconds a run may wait for its agent; a run still queued then ends `expired`. Default ' +
+      'BPFLEET_DISPATCH_TIMEOUT_SEC (300).',
+  })
+  @Max(604800)
+  @Min(1)
+  @IsInt()
+  @IsOptional()
+  dispatchTimeoutSec?: number;
 
   @ApiProperty({ type: 'integer', minimum: 1, example: 10, description: 'Seconds to trace; at most BPFLEET_MAX_DURATION_SEC (default 3600).' })
   @Min(1)
@@ -86,6 +142,20 @@ export class JobResponseDto {
 
   @ApiProperty({ type: 'object', additionalProperties: true })
   params: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'How the hosts were chosen: `{ hosts }`, `{ selector }` or `{ all: true }` (null for jobs older than targeting).',
+  })
+  target: Record<string, unknown> | null;
+
+  @ApiProperty({ type: 'integer' })
+  dispatchTimeoutSec: number;
+
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The schedule that fired this job.' })
+  scheduleId: string | null;
 
   @ApiProperty({ type: [String], description: 'Its tags, sorted (POST /v1/jobs/:id/tags).', example: ['main'] })
   tags: string[];

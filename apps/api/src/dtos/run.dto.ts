@@ -12,6 +12,9 @@ export class RunSummaryDto {
 
   @ApiProperty({ enum: RUN_STATUSES })
   status: RunStatus;
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the run failed, was skipped or expired.' })
+  error: string | null;
 }
 
 export class RunResponseDto extends RunSummaryDto {
@@ -20,9 +23,6 @@ export class RunResponseDto extends RunSummaryDto {
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   finishedAt: string | null;
-
-  @ApiProperty({ type: 'string', nullable: true })
-  error: string | null;
 
   @ApiProperty({
     type: 'object',

@@ -25,4 +25,13 @@ export class JobEntity {
 
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;
+
+  @Column('jsonb', { nullable: true })
+  target: Record<string, unknown> | null;
+
+  @Column('integer', { name: 'dispatch_timeout_sec' })
+  dispatchTimeoutSec: number;
+
+  @Column('uuid', { name: 'schedule_id', nullable: true })
+  scheduleId: string | null;
 }

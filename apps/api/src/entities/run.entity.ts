@@ -1,7 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RunStats } from '../../../../libs/contracts/src/index.js';
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/**
+ * `skipped`: the host was selected (selector or `all`) but offline or lacking what the tool needs at dispatch;
+ * `expired`: still queued when the job's dispatchTimeoutSec ended. Both are final and carry the reason in `error`.
+ */
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped', 'expired'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** No ORM relation to jobs on purpose: circular entity imports break under ESM; the FK lives in the migration. */

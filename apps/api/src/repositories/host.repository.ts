@@ -8,8 +8,11 @@ import { HostEntity } from '../entities/host.entity.js';
 export class HostRepository {
   constructor(@InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>) {}
 
-  getAll(): Promise<HostEntity[]> {
-    return this.hosts.find({ order: { name: 'ASC' } });
+  /** Every host, or those whose labels include all of `labels` (jsonb containment), by name. */
+  getAll(labels?: Record<string, string>): Promise<HostEntity[]> {
+    const query = this.hosts.createQueryBuilder('host').orderBy('host.name', 'ASC');
+    if (labels) query.where('host.labels @> :labels::jsonb', { labels: JSON.stringify(labels) });
+    return query.getMany();
   }
 
   getByNames(names: string[]): Promise<HostEntity[]> {

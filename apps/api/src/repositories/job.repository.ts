@@ -5,12 +5,22 @@ import { JobEntity } from '../entities/job.entity.js';
 import { RunEntity } from '../entities/run.entity.js';
 import { lockJob, refreshJobStatus } from './run.repository.js';
 
+/** A run to create: queued for its host, or already final (`skipped`) with the reason. */
+export interface NewRun {
+  host: string;
+  skipped?: string;
+}
+
 export interface NewJob {
   tool: string;
   params: Record<string, unknown>;
   durationSec: number;
   createdBy: string | null;
-  hosts: string[];
+  runs: NewRun[];
+  target: Record<string, unknown>;
+  dispatchTimeoutSec: number;
+  /** The schedule firing that made the job: at most one job per `fireKey`. */
+  origin?: { scheduleId: string; fireKey: string; tags: string[] };
 }
 
 export interface JobWithRuns {
@@ -32,21 +42,72 @@ export interface JobFilter {
 export class JobRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts the job and one queued run per host in one transaction: either all exist or none. */
-  createWithRuns(input: NewJob): Promise<JobWithRuns> {
+  /**
+   * Inserts the job, its runs (queued, or skipped with their reason) and its tags in one transaction: either
+   * all exist or none. With an `origin` whose fireKey already made a job, returns null and writes nothing.
+   */
+  createWithRuns(input: NewJob): Promise<JobWithRuns | null> {
     return this.dataSource.transaction(async (manager) => {
       const [job] = await manager.query(
-        `INSERT INTO jobs (tool, params, duration_sec, status, created_by)
-         VALUES ($1, $2::jsonb, $3, 'queued', $4) RETURNING id`,
-        [input.tool, JSON.stringify(input.params), input.durationSec, input.createdBy],
+        `INSERT INTO jobs (tool, params, duration_sec, status, created_by, target, dispatch_timeout_sec, schedule_id, schedule_fire_key)
+         VALUES ($1, $2::jsonb, $3, 'queued', $4, $5::jsonb, $6, $7, $8)
+         ON CONFLICT (schedule_fire_key) DO NOTHING RETURNING id`,
+        [
+          input.tool,
+          JSON.stringify(input.params),
+          input.durationSec,
+          input.createdBy,
+          JSON.stringify(input.target),
+          input.dispatchTimeoutSec,
+          input.origin?.scheduleId ?? null,
+          input.origin?.fireKey ?? null,
+        ],
       );
+      if (!job) return null;
       await manager.query(
-        `INSERT INTO runs (job_id, host, status) SELECT $1, host, 'queued' FROM unnest($2::text[]) AS host`,
-        [job.id, input.hosts],
+        `INSERT INTO runs (job_id, host, status, error, finished_at)
+         SELECT $1, r.host, CASE WHEN r.skipped IS NULL THEN 'queued' ELSE 'skipped' END, r.skipped,
+                CASE WHEN r.skipped IS NULL THEN NULL ELSE now() END
+         FROM jsonb_to_recordset($2::jsonb) AS r(host text, skipped text)`,
+        [job.id, JSON.stringify(input.runs)],
       );
+      if (input.origin && input.origin.tags.length > 0) {
+        await manager.query(`INSERT INTO job_tags (job_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [
+          job.id,
+          input.origin.tags,
+        ]);
+      }
+      await refreshJobStatus(manager, job.id);
       const created = await manager.getRepository(JobEntity).findOneByOrFail({ id: job.id });
       const runs = await manager.getRepository(RunEntity).find({ where: { jobId: job.id }, order: { host: 'ASC' } });
-      return { job: created, runs, tags: [] };
+      return { job: created, runs, tags: [...(input.origin?.tags ?? [])].sort() };
+    });
+  }
+
+  /**
+   * Queued runs whose job's dispatch timeout has passed, oldest first: their agent never took them.
+   */
+  async overdueQueuedRuns(limit = 500): Promise<{ id: string; jobId: string; host: string; dispatchTimeoutSec: number }[]> {
+    const rows: { id: string; job_id: string; host: string; dispatch_timeout_sec: number }[] = await this.dataSource.query(
+      `SELECT r.id, r.job_id, r.host, j.dispatch_timeout_sec FROM runs r JOIN jobs j ON j.id = r.job_id
+       WHERE r.status = 'queued' AND j.created_at + make_interval(secs => j.dispatch_timeout_sec) < now()
+       ORDER BY j.created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, jobId: row.job_id, host: row.host, dispatchTimeoutSec: row.dispatch_timeout_sec }));
+  }
+
+  /** Marks a run expired if it is still queued, and re-derives its job's status. */
+  async expireRun(jobId: string, runId: string, error: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await lockJob(manager, jobId);
+      const [, updated] = await manager.query(
+        `UPDATE runs SET status = 'expired', finished_at = now(), error = $3
+         WHERE job_id = $1 AND id = $2 AND status = 'queued'`,
+        [jobId, runId, error],
+      );
+      await refreshJobStatus(manager, jobId);
+      return updated > 0;
     });
   }
 

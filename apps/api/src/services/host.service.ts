@@ -54,8 +54,8 @@ export class HostService implements OnApplicationBootstrap, OnApplicationShutdow
     return Date.now() - this.lastSyncOkAt < this.config.hostOfflineSec * 1000;
   }
 
-  async list(): Promise<HostResponseDto[]> {
-    const hosts = await this.hostRepository.getAll();
+  async list(labels?: Record<string, string>): Promise<HostResponseDto[]> {
+    const hosts = await this.hostRepository.getAll(labels);
     return hosts.map((host) => this.toDto(host));
   }
 
@@ -63,6 +63,15 @@ export class HostService implements OnApplicationBootstrap, OnApplicationShutdow
   async getForScheduling(names: string[]): Promise<HostEntity[]> {
     await this.syncFresh().catch((error: Error) => this.logger.warn(`heartbeat sync before scheduling failed: ${error.message}`));
     return this.hostRepository.getByNames(names);
+  }
+
+  /**
+   * Every known host whose labels include all of `labels` (every host without `labels`), after pulling in the
+   * latest heartbeats, by name.
+   */
+  async select(labels?: Record<string, string>): Promise<HostEntity[]> {
+    await this.syncFresh().catch((error: Error) => this.logger.warn(`heartbeat sync before scheduling failed: ${error.message}`));
+    return this.hostRepository.getAll(labels);
   }
 
   isOnline(host: HostEntity): boolean {

@@ -12,14 +12,17 @@ import { HostService } from './host.service.js';
 import { JobService } from './job.service.js';
 import { ToolService } from './tool.service.js';
 
-const host = (name: string, capabilities: Record<string, boolean>) =>
-  ({ name, capabilities, labels: {}, kernel: '6.8', agentVersion: 'x', lastSeen: new Date(), firstSeen: new Date() }) as HostEntity;
+const host = (name: string, capabilities: Record<string, boolean>, labels: Record<string, string> = {}, lastSeen = new Date()) =>
+  ({ name, capabilities, labels, kernel: '6.8', agentVersion: 'x', lastSeen, firstSeen: new Date() }) as HostEntity;
 
 function setup(hosts: HostEntity[]) {
   const jobRepository = {
     createWithRuns: vi.fn(async (input: NewJob) => ({
       job: { id: 'job-1', tool: input.tool, params: input.params, durationSec: input.durationSec, status: 'queued' } as JobEntity,
-      runs: input.hosts.map((name, i) => ({ id: `run-${i}`, host: name, status: 'queued' }) as RunEntity),
+      runs: input.runs.map(
+        (run, i) =>
+          ({ id: `run-${i}`, host: run.host, status: run.skipped ? 'skipped' : 'queued', error: run.skipped ?? null }) as RunEntity,
+      ),
       tags: [],
     })),
     failRuns: vi.fn().mockResolvedValue(undefined),
@@ -31,9 +34,15 @@ function setup(hosts: HostEntity[]) {
     removeQueuedTrace: vi.fn().mockResolvedValue(true),
   };
   const redisRepository = { requestEnd: vi.fn().mockResolvedValue(undefined) };
-  const hostService = { getForScheduling: vi.fn().mockResolvedValue(hosts) };
+  const hostService = {
+    getForScheduling: vi.fn().mockResolvedValue(hosts),
+    select: vi.fn(async (labels?: Record<string, string>) =>
+      hosts.filter((h) => Object.entries(labels ?? {}).every(([key, value]) => h.labels[key] === value)),
+    ),
+    isOnline: vi.fn((h: HostEntity) => Date.now() - h.lastSeen.getTime() < 15_000),
+  };
   const sut = new JobService(
-    { maxDurationSec: 3600, runGraceSec: 60 } as ApiConfig,
+    { maxDurationSec: 3600, runGraceSec: 60, dispatchTimeoutSec: 300 } as ApiConfig,
     new ToolService(),
     mockOf(HostService, hostService),
     mockOf(JobRepository, jobRepository),
@@ -49,10 +58,45 @@ describe(JobService.name, () => {
   it('creates, then enqueues one payload per run with defaults filled in', async () => {
     const { sut, queueRepository } = setup([host('a', { rawTracepoint: true })]);
     const created = await sut.create({ tool: 'syscount', hosts: ['a'], durationSec: 3 }, auth);
-    expect(created).toEqual({ id: 'job-1', status: 'queued', runs: [{ id: 'run-0', host: 'a', status: 'queued' }] });
+    expect(created).toEqual({ id: 'job-1', status: 'queued', runs: [{ id: 'run-0', host: 'a', status: 'queued', error: null }] });
     expect(queueRepository.enqueueTraces).toHaveBeenCalledWith([
       expect.objectContaining({ jobId: 'job-1', runId: 'run-0', host: 'a', durationSec: 3, params: expect.objectContaining({ latency: false }) }),
     ]);
+  });
+
+  describe('selector and all', () => {
+    const fleet = () => [
+      host('db-1', { rawTracepoint: true }, { role: 'db' }),
+      host('db-2', { rawTracepoint: true }, { role: 'db' }, new Date(Date.now() - 60_000)),
+      host('db-3', { btf: true }, { role: 'db' }),
+      host('web-1', { rawTracepoint: true }, { role: 'web' }),
+    ];
+
+    it('runs on the matching hosts, skipping the offline one and the one lacking a capability, with reasons', async () => {
+      const { sut, queueRepository, jobRepository } = setup(fleet());
+      const created = await sut.create({ tool: 'syscount', selector: { labels: { role: 'db' } }, durationSec: 3 }, auth);
+      expect(created.runs.map((run) => [run.host, run.status])).toEqual([
+        ['db-1', 'queued'],
+        ['db-2', 'skipped'],
+        ['db-3', 'skipped'],
+      ]);
+      expect(created.runs[1].error).toMatch(/^host db-2 was offline at dispatch/);
+      expect(created.runs[2].error).toBe('host db-3 lacks rawTracepoint, which syscount requires');
+      expect(queueRepository.enqueueTraces).toHaveBeenCalledWith([expect.objectContaining({ host: 'db-1' })]);
+      expect(jobRepository.createWithRuns).toHaveBeenCalledWith(expect.objectContaining({ target: { selector: { labels: { role: 'db' } } } }));
+    });
+
+    it('refuses a selector that matches no host, naming it, and two targets at once, naming both', async () => {
+      const { sut, jobRepository } = setup(fleet());
+      await expect(sut.create({ tool: 'syscount', selector: { labels: { role: 'cache' } }, durationSec: 3 }, auth)).rejects.toThrow(
+        /^selector: no host has the labels role=cache/,
+      );
+      await expect(sut.create({ tool: 'syscount', hosts: ['db-1'], all: true, durationSec: 3 }, auth)).rejects.toThrow(
+        /hosts: hosts and all are mutually exclusive.*; all: /,
+      );
+      await expect(sut.create({ tool: 'syscount', durationSec: 3 }, auth)).rejects.toThrow(/hosts: give exactly one of hosts, selector or all/);
+      expect(jobRepository.createWithRuns).not.toHaveBeenCalled();
+    });
   });
 
   it('rejects a host missing a required capability before writing anything', async () => {

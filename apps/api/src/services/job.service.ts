@@ -19,8 +19,10 @@ import type {
   JobResponseDto,
   TagJobDto,
 } from '../dtos/job.dto.js';
-import { TAG_PATTERN } from '../dtos/job.dto.js';
-import { JobRepository, type JobWithRuns } from '../repositories/job.repository.js';
+import { LABEL_PATTERN, TAG_PATTERN } from '../dtos/job.dto.js';
+import type { HostEntity } from '../entities/host.entity.js';
+import type { ToolDefinition } from '../../../../libs/tools/src/definition.js';
+import { JobRepository, type JobWithRuns, type NewRun } from '../repositories/job.repository.js';
 import { QueueRepository } from '../repositories/queue.repository.js';
 import { RedisRepository } from '../repositories/redis.repository.js';
 import { decodeCursor, encodeCursor } from '../utils/cursor.js';
@@ -32,6 +34,14 @@ import { ToolService } from './tool.service.js';
 
 const DEFAULT_PAGE_SIZE = 20;
 /** A cancel key outlives any run that could still read it: at most its duration plus the reaper's grace. */
+const MAX_HOSTS_PER_JOB = 5000;
+
+/** The schedule firing a job comes from: it is linked and tagged, and made once per `fireKey`. */
+export interface JobOrigin {
+  scheduleId: string;
+  fireKey: string;
+  tags: string[];
+}
 const CANCEL_KEY_MARGIN_SEC = 3600;
 
 @Injectable()
@@ -47,53 +57,41 @@ export class JobService {
     private readonly redisRepository: RedisRepository,
   ) {}
 
+  /**
+   * Validates the job, picks its hosts, records it with one run per host (queued, or `skipped` with the
+   * reason for a selected host that is offline or lacks what the tool needs) and queues the runs.
+   */
   async create(dto: CreateJobDto, auth: AuthContext): Promise<JobCreatedResponseDto> {
-    const tool = this.toolService.get(dto.tool);
-    if (!tool) {
-      const known = [...this.toolService.list().map((t) => t.name)].join(', ');
-      throw invalidField('tool', `unknown tool "${dto.tool}" (known: ${known})`);
-    }
-    if (tool.adminOnly && auth.role !== 'admin') {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: `tool "${tool.name}" is admin-only: it runs a program the caller writes, with the agent's privileges; use an admin token`,
-      });
-    }
-    if (dto.durationSec > this.config.maxDurationSec) {
-      throw invalidField('durationSec', `must not be greater than ${this.config.maxDurationSec}`);
-    }
-    const params = structuredClone(dto.params ?? {});
-    const paramErrors = validateParams(tool, params);
-    if (paramErrors.length > 0) throw invalidFields(paramErrors);
+    return (await this.createJob(dto, auth))!;
+  }
 
-    const hosts = await this.hostService.getForScheduling(dto.hosts);
-    const byName = new Map(hosts.map((host) => [host.name, host]));
-    const problems: FieldProblem[] = [];
-    const unknown = dto.hosts.filter((name) => !byName.has(name));
-    if (unknown.length > 0) {
-      problems.push({ field: 'hosts', message: `unknown host(s): ${unknown.join(', ')} (see GET /v1/hosts)` });
-    }
-    for (const host of hosts) {
-      const missing = tool.requires(params).filter((capability) => host.capabilities[capability] !== true);
-      if (missing.length > 0) {
-        problems.push({
-          field: 'hosts',
-          message: `host "${host.name}" lacks ${missing.join(', ')}, which ${tool.name} requires`,
-        });
-      }
-    }
-    if (problems.length > 0) throw invalidFields(problems);
+  /**
+   * A schedule's firing: the job is linked to the schedule and tagged, and made at most once per firing
+   * (`origin.fireKey`): a redelivered firing gets null.
+   */
+  createForSchedule(dto: CreateJobDto, auth: AuthContext, origin: JobOrigin): Promise<JobCreatedResponseDto | null> {
+    return this.createJob(dto, auth, origin);
+  }
 
-    const { job, runs } = await this.jobRepository.createWithRuns({
+  private async createJob(dto: CreateJobDto, auth: AuthContext, origin?: JobOrigin): Promise<JobCreatedResponseDto | null> {
+    const { tool, params } = this.validateToolAndParams(dto, auth);
+    const { runs, target } = await this.planRuns(dto, tool, params);
+
+    const created = await this.jobRepository.createWithRuns({
       tool: tool.name,
       params,
       durationSec: dto.durationSec,
       createdBy: auth.tokenId,
-      hosts: dto.hosts,
+      runs,
+      target,
+      dispatchTimeoutSec: dto.dispatchTimeoutSec ?? this.config.dispatchTimeoutSec,
+      origin,
     });
+    if (!created) return null;
+    const { job } = created;
 
-    const payloads: TraceJobPayload[] = runs.map((run) => ({
+    const queued = created.runs.filter((run) => run.status === 'queued');
+    const payloads: TraceJobPayload[] = queued.map((run) => ({
       jobId: job.id,
       runId: run.id,
       host: run.host,
@@ -109,7 +107,7 @@ export class JobService {
       this.logger.error(`job ${job.id}: ${reason}`);
       await this.jobRepository.failRuns(
         job.id,
-        runs.map((run) => run.id),
+        queued.map((run) => run.id),
         reason,
       );
       throw new ServiceUnavailableException({
@@ -122,8 +120,86 @@ export class JobService {
     return {
       id: job.id,
       status: job.status,
-      runs: runs.map((run) => ({ id: run.id, host: run.host, status: run.status })),
+      runs: created.runs.map((run) => ({ id: run.id, host: run.host, status: run.status, error: run.error })),
     };
+  }
+
+  /**
+   * Everything about a job that does not depend on the fleet: tool, access, duration, params (defaults
+   * filled in). Throws the 400/403 a bad job gets.
+   */
+  validateToolAndParams(dto: CreateJobDto, auth: AuthContext): { tool: ToolDefinition; params: Record<string, unknown> } {
+    const tool = this.toolService.get(dto.tool);
+    if (!tool) {
+      const known = [...this.toolService.list().map((t) => t.name)].join(', ');
+      throw invalidField('tool', `unknown tool "${dto.tool}" (known: ${known})`);
+    }
+    if (tool.adminOnly && auth.role !== 'admin') {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `tool "${tool.name}" is admin-only: it runs a program the caller writes, with the agent's privileges; use an admin token`,
+      });
+    }
+    if (dto.durationSec > this.config.maxDurationSec) {
+      throw invalidField('durationSec', `must not be greater than ${this.config.maxDurationSec}`);
+    }
+    checkTargetFields(dto);
+    const params = structuredClone(dto.params ?? {});
+    const paramErrors = validateParams(tool, params);
+    if (paramErrors.length > 0) throw invalidFields(paramErrors);
+    return { tool, params };
+  }
+
+  /** The job's runs: for named hosts, each must be known and able (400 otherwise); selected hosts may be skipped. */
+  private async planRuns(
+    dto: CreateJobDto,
+    tool: ToolDefinition,
+    params: Record<string, unknown>,
+  ): Promise<{ runs: NewRun[]; target: Record<string, unknown> }> {
+    const required = tool.requires(params);
+    const lacking = (host: HostEntity) => required.filter((capability) => host.capabilities[capability] !== true);
+
+    if (dto.hosts) {
+      const hosts = await this.hostService.getForScheduling(dto.hosts);
+      const byName = new Map(hosts.map((host) => [host.name, host]));
+      const problems: FieldProblem[] = [];
+      const unknown = dto.hosts.filter((name) => !byName.has(name));
+      if (unknown.length > 0) {
+        problems.push({ field: 'hosts', message: `unknown host(s): ${unknown.join(', ')} (see GET /v1/hosts)` });
+      }
+      for (const host of hosts) {
+        const missing = lacking(host);
+        if (missing.length > 0) {
+          problems.push({ field: 'hosts', message: `host "${host.name}" lacks ${missing.join(', ')}, which ${tool.name} requires` });
+        }
+      }
+      if (problems.length > 0) throw invalidFields(problems);
+      return { runs: dto.hosts.map((host) => ({ host })), target: { hosts: dto.hosts } };
+    }
+
+    const field = dto.selector ? 'selector' : 'all';
+    const selected = await this.hostService.select(dto.selector?.labels);
+    if (selected.length === 0) {
+      throw invalidField(
+        field,
+        dto.selector
+          ? `no host has the labels ${formatLabels(dto.selector.labels)} (see GET /v1/hosts?label=…)`
+          : 'no host has ever sent a heartbeat',
+      );
+    }
+    if (selected.length > MAX_HOSTS_PER_JOB) {
+      throw invalidField(field, `selects ${selected.length} hosts; a job runs on at most ${MAX_HOSTS_PER_JOB}`);
+    }
+    const runs = selected.map((host): NewRun => {
+      if (!this.hostService.isOnline(host)) {
+        return { host: host.name, skipped: `host ${host.name} was offline at dispatch (last heartbeat ${host.lastSeen.toISOString()})` };
+      }
+      const missing = lacking(host);
+      if (missing.length > 0) return { host: host.name, skipped: `host ${host.name} lacks ${missing.join(', ')}, which ${tool.name} requires` };
+      return { host: host.name };
+    });
+    return { runs, target: dto.selector ? { selector: { labels: dto.selector.labels } } : { all: true } };
   }
 
   async get(id: string): Promise<JobResponseDto> {
@@ -261,7 +337,40 @@ export class JobService {
   }
 }
 
-export function toJobDto({ job, runs, tags }: JobWithRuns): JobResponseDto {
+export /** Exactly one of hosts, selector, all; a selector's labels well-formed. */
+function checkTargetFields(dto: CreateJobDto): void {
+  const given = (['hosts', 'selector', 'all'] as const).filter((field) => dto[field] !== undefined);
+  if (given.length !== 1) {
+    const fields = given.length === 0 ? ['hosts', 'selector', 'all'] : given;
+    throw invalidFields(
+      fields.map((field) => ({
+        field,
+        message:
+          given.length === 0
+            ? 'give exactly one of hosts, selector or all'
+            : `${given.join(' and ')} are mutually exclusive: give exactly one of hosts, selector or all`,
+      })),
+    );
+  }
+  if (dto.selector) {
+    const entries = Object.entries(dto.selector.labels);
+    if (entries.length === 0) throw invalidField('selector.labels', 'give at least one label, e.g. { "role": "db" }');
+    if (entries.length > 20) throw invalidField('selector.labels', 'must not have more than 20 labels');
+    for (const [key, value] of entries) {
+      if (!LABEL_PATTERN.test(key)) throw invalidField(`selector.labels`, `label name ${JSON.stringify(key.slice(0, 80))} must match ${LABEL_PATTERN.source}`);
+      if (typeof value !== 'string' || !LABEL_PATTERN.test(value)) {
+        throw invalidField(`selector.labels.${key}`, `must be a label value matching ${LABEL_PATTERN.source}`);
+      }
+    }
+  }
+}
+
+const formatLabels = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+
+function toJobDto({ job, runs, tags }: JobWithRuns): JobResponseDto {
   return {
     id: job.id,
     tool: job.tool,
@@ -269,6 +378,9 @@ export function toJobDto({ job, runs, tags }: JobWithRuns): JobResponseDto {
     status: deriveJobStatus(runs.map((run) => run.status)),
     durationSec: job.durationSec,
     params: job.params,
+    target: job.target,
+    dispatchTimeoutSec: job.dispatchTimeoutSec,
+    scheduleId: job.scheduleId,
     tags,
     createdAt: job.createdAt.toISOString(),
     runs: runs.map((run) => ({

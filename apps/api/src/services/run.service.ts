@@ -11,6 +11,8 @@ import { exportResult, UnsupportedExportError, type ExportedFile, type ExportFor
 import { invalidField } from '../utils/errors.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../constants.js';
+import { JobRepository } from '../repositories/job.repository.js';
+import { QueueRepository } from '../repositories/queue.repository.js';
 import { RunRepository, type ReapedRun } from '../repositories/run.repository.js';
 import { HostService } from './host.service.js';
 
@@ -19,15 +21,21 @@ export class RunService implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger(RunService.name);
   private timer?: NodeJS.Timeout;
   private reaping?: Promise<ReapedRun[]>;
+  private expiring?: Promise<number>;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly runRepository: RunRepository,
     private readonly hostService: HostService,
+    private readonly jobRepository: JobRepository,
+    private readonly queueRepository: QueueRepository,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.reap().catch(() => {}), this.config.reaperIntervalMs);
+    this.timer = setInterval(() => {
+      void this.reap().catch(() => {});
+      void this.expireOverdue().catch(() => {});
+    }, this.config.reaperIntervalMs);
     this.timer.unref();
   }
 
@@ -56,6 +64,33 @@ export class RunService implements OnApplicationBootstrap, OnApplicationShutdown
       if (error instanceof UnsupportedExportError) throw invalidField('format', error.message);
       throw error;
     }
+  }
+
+  /**
+   * Ends `expired` every run still queued after its job's dispatchTimeoutSec (its host never came back), once it
+   * is off its queue, so no agent runs it later. A run an agent has just taken is left to that agent.
+   */
+  expireOverdue(): Promise<number> {
+    this.expiring ??= (async () => {
+      let expired = 0;
+      try {
+        for (const run of await this.jobRepository.overdueQueuedRuns()) {
+          if (!(await this.queueRepository.removeQueuedTrace(run.host, run.id))) continue;
+          const reason = `still queued after dispatchTimeoutSec (${run.dispatchTimeoutSec} s): the agent of ${run.host} did not take it`;
+          if (await this.jobRepository.expireRun(run.jobId, run.id, reason)) {
+            expired++;
+            this.logger.warn(`run ${run.id} on ${run.host} expired`);
+          }
+        }
+        return expired;
+      } catch (error) {
+        this.logger.warn(`expiring runs: ${(error as Error).message}`);
+        throw error;
+      } finally {
+        this.expiring = undefined;
+      }
+    })();
+    return this.expiring;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { JobStatus } from '../entities/job.entity.js';
 import type { RunStatus } from '../entities/run.entity.js';
 
-const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled', 'skipped', 'expired']);
 
 /**
  * A job's status is a function of its runs' statuses, so it can never disagree with them:
@@ -9,7 +9,8 @@ const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancel
  *   (a job whose cancellation is under way stays `running` until its agents confirm);
  * - all finished and at least one `cancelled` → `cancelled`: only a cancel request makes a run
  *   `cancelled`, so the job says the user stopped it, whatever its other runs did before that;
- * - otherwise `succeeded` when all succeeded, `partial` when some did, `failed` when none did.
+ * - otherwise `succeeded` when all succeeded, `partial` when some did, `failed` when none did (a
+ *   `skipped` or `expired` run is one that did not succeed).
  */
 export function deriveJobStatus(runs: readonly RunStatus[]): JobStatus {
   if (runs.length === 0) return 'queued';
