@@ -8,7 +8,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ResultKind } from '../../../../libs/contracts/src/index.js';
-import { evaluateThresholds, parseThresholds } from '../../../../libs/results/src/compare/index.js';
+import {
+  evaluateThresholds,
+  IncompatibleSamplesError,
+  parseThresholds,
+  type Sample,
+  type Threshold,
+} from '../../../../libs/results/src/compare/index.js';
 import { validateParams } from '../../../../libs/tools/src/validate-params.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../constants.js';
@@ -163,7 +169,7 @@ export class CheckService implements OnApplicationBootstrap, OnApplicationShutdo
       const candidate = await this.compareService.load(check.candidateJobId, 'candidate');
       const baseline = await this.loadBaseline(check);
       evaluation = baseline
-        ? evaluateThresholds(baseline.sample, candidate.sample, parsed)
+        ? judgeOrExplain(baseline.sample, candidate.sample, parsed, check.thresholds)
         : inconclusive(check.thresholds, describeMissingBaseline(check));
     }
     if (await this.checkRepository.finish(id, evaluation.verdict, evaluation.thresholds)) {
@@ -210,6 +216,16 @@ export class CheckService implements OnApplicationBootstrap, OnApplicationShutdo
     const errors = validateParams(tool, params);
     if (errors.length > 0) throw invalidFields(errors);
     return { tool: tool.name, kind: tool.resultKindOf(params), hosts: dto.hosts! };
+  }
+}
+
+/** The evaluation, or every threshold inconclusive when the two cannot be compared (other kind or unit). */
+function judgeOrExplain(baseline: Sample, candidate: Sample, parsed: Threshold[], thresholds: ThresholdSpec[]) {
+  try {
+    return evaluateThresholds(baseline, candidate, parsed);
+  } catch (error) {
+    if (error instanceof IncompatibleSamplesError) return inconclusive(thresholds, `the baseline cannot be compared: ${error.message}`);
+    throw error;
   }
 }
 
