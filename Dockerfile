@@ -1,4 +1,4 @@
-# One image for the API and the agent; docker-compose.yml picks the command.
+# One image for the API, its migrations and the agent; docker-compose.yml and deploy/kubernetes pick the command.
 FROM node:24-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends clang llvm libbpf-dev bpftool make \
     && rm -rf /var/lib/apt/lists/*
