@@ -5,6 +5,7 @@
 #   ./dev.sh agent NAME   start one more agent that identifies as host NAME
 #                         (agents inherit the environment: BPFLEET_ALLOW_CUSTOM_PROGRAMS=true lets them run bpftrace programs)
 #   ./dev.sh bench        run the benchmarks in bench/ (bpfleet vs libbpf-tools vs bpftrace)
+#   ./dev.sh openapi      write the API's /openapi.json over apps/cli/openapi.json, the spec the CLI is built on
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
@@ -58,10 +59,21 @@ cmd_bench() {
   node dist/bench/run.js "$@"
 }
 
+# No build first: a spec that no longer matches the CLI's code must still be refreshable.
+cmd_openapi() {
+  ensure_node
+  ensure_node_modules
+  trap cleanup EXIT
+  start_services bpfleet_test
+  BPFLEET_WRITE_OPENAPI=1 node scripts/run-tests.mjs test/cli/openapi.test.ts
+  npm run --silent generate --workspace @bpfleet/cli
+}
+
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   test) shift; cmd_test "$@" ;;
   agent) shift; cmd_agent "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  openapi) shift; cmd_openapi "$@" ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

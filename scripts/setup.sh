@@ -13,6 +13,8 @@ SYSTEM_PACKAGES=(
   # The test workloads: C programs compiled at test time, python3 for USDT.
   "cc:gcc"
   "python3:python3"
+  # Validates docker-compose.yml in test/deploy (no engine is needed for `docker-compose config`).
+  "docker-compose:docker-compose"
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -53,6 +55,8 @@ ensure_node_modules() {
 }
 
 build() {
+  # The CLI builds on its own (types generated from its committed spec, its own dist/), as it packs alone.
+  npm run --silent build --workspace @bpfleet/cli
   npx --no-install tsc -p tsconfig.build.json
   bash scripts/build-bpf.sh
 }
