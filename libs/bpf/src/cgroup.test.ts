@@ -15,8 +15,12 @@ describe('cgroupId', () => {
     const v2 = mountsOf('cgroup2')[0];
     expect(v2, 'a cgroup v2 hierarchy is mounted (v2 or hybrid host)').toBeDefined();
     expect(cgroupId(v2!)).toBeGreaterThan(0n);
-    expect(() => cgroupId(`${v2}/bpfleet-no-such-cgroup`)).toThrow(`cgroup ${v2}/bpfleet-no-such-cgroup does not exist on this host`);
-    expect(() => cgroupId(`${v2}/cgroup.procs`)).toThrow('is not a directory');
+    const notACgroup = (path: string) => `${path} is not a cgroup directory on this host (a directory under /sys/fs/cgroup)`;
+    expect(() => cgroupId(`${v2}/bpfleet-no-such-cgroup`)).toThrow(notACgroup(`${v2}/bpfleet-no-such-cgroup`));
+    expect(() => cgroupId(`${v2}/cgroup.procs`)).toThrow(notACgroup(`${v2}/cgroup.procs`));
+    // Outside the mount, an existing directory and a missing one are refused alike: no probing of the host.
+    expect(() => cgroupId(`${v2}/../../../etc`)).toThrow(notACgroup(`${v2}/../../../etc`));
+    expect(() => cgroupId('/etc/bpfleet-no-such-dir')).toThrow(notACgroup('/etc/bpfleet-no-such-dir'));
     // A v1 controller hierarchy (hybrid hosts, as these machines): its inodes are no v2 cgroup ids.
     const v1 = mountsOf('cgroup')[0];
     if (v1) expect(() => cgroupId(v1)).toThrow('is not in a cgroup v2 hierarchy');

@@ -10,11 +10,13 @@ export const commFilter = {
   type: 'string',
   minLength: 1,
   maxLength: 15,
-  description: 'Only tasks whose comm is exactly this (the kernel keeps 15 characters).',
+  maxBytes: 15,
+  description: 'Only tasks whose comm is exactly this (the kernel keeps 15 bytes of UTF-8).',
 } as const;
 export const cgroupFilter = {
   type: 'string',
-  pattern: '^/sys/fs/cgroup(/[^/\\0]+)*/?$',
+  // No `.` or `..` segment: the path names a cgroup, it never climbs out of the cgroup mount.
+  pattern: '^/sys/fs/cgroup(/(?!\\.\\.?(/|$))[^/\\0]+)*/?$',
   maxLength: 4096,
   description:
     'Only tasks in this cgroup v2 (a path under /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts), resolved to its id on the host.',

@@ -1,3 +1,4 @@
+import type { SchemaValidateFunction } from 'ajv';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { ToolDefinition } from './definition.js';
 
@@ -9,6 +10,17 @@ export interface ParamsError {
 
 // useDefaults fills the schema's defaults in, so agents and stored jobs see the effective params.
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
+
+/**
+ * `maxBytes`: a string's length in UTF-8 bytes, for strings the kernel keeps in fixed byte arrays (a comm is
+ * 15 bytes plus its NUL): `maxLength` counts characters, so "é" × 15 would pass it and fail on the agent.
+ */
+const maxBytes: SchemaValidateFunction = (limit: number, data: string): boolean => {
+  const ok = Buffer.byteLength(data, 'utf8') <= limit;
+  maxBytes.errors = ok ? [] : [{ keyword: 'maxBytes', message: `must not be longer than ${limit} bytes in UTF-8`, params: { limit } }];
+  return ok;
+};
+ajv.addKeyword({ keyword: 'maxBytes', type: 'string', schemaType: 'number', validate: maxBytes, errors: true });
 const compiled = new WeakMap<ToolDefinition, ValidateFunction>();
 
 function validatorFor(tool: ToolDefinition): ValidateFunction {
