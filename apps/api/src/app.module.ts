@@ -10,6 +10,7 @@ import { HealthController } from './controllers/health.controller.js';
 import { HostController } from './controllers/host.controller.js';
 import { JobController } from './controllers/job.controller.js';
 import { RunController } from './controllers/run.controller.js';
+import { ScheduleController } from './controllers/schedule.controller.js';
 import { ToolController } from './controllers/tool.controller.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { ENTITIES } from './entities/index.js';
@@ -22,6 +23,8 @@ import { JobRepository } from './repositories/job.repository.js';
 import { QueueRepository } from './repositories/queue.repository.js';
 import { RedisRepository } from './repositories/redis.repository.js';
 import { RunRepository } from './repositories/run.repository.js';
+import { ScheduleRepository } from './repositories/schedule.repository.js';
+import { SchedulerRepository } from './repositories/scheduler.repository.js';
 import { StorageRepository } from './repositories/storage.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
 import { AuthService } from './services/auth.service.js';
@@ -32,6 +35,7 @@ import { HostService } from './services/host.service.js';
 import { JobService } from './services/job.service.js';
 import { ResultService } from './services/result.service.js';
 import { RunService } from './services/run.service.js';
+import { ScheduleService } from './services/schedule.service.js';
 import { ToolService } from './services/tool.service.js';
 
 const repositories = [
@@ -43,6 +47,8 @@ const repositories = [
   QueueRepository,
   RedisRepository,
   RunRepository,
+  ScheduleRepository,
+  SchedulerRepository,
   StorageRepository,
   TokenRepository,
 ];
@@ -55,6 +61,7 @@ const services = [
   JobService,
   ResultService,
   RunService,
+  ScheduleService,
   ToolService,
 ];
 
@@ -86,6 +93,7 @@ export class AppModule {
         RunController,
         CompareController,
         CheckController,
+        ScheduleController,
         HealthController,
       ],
       providers: [

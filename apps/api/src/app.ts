@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { ApiConfig } from './config.js';
 import { ErrorFilter } from './middleware/error.filter.js';
+import { registerHttpEdgeCases } from './middleware/http-edge-cases.js';
+import { registerJsonBodyParser } from './middleware/json-body.js';
 import { invalidFields, type FieldProblem } from './utils/errors.js';
 import { createOpenApiDocument, OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from './utils/openapi.js';
 
@@ -15,11 +17,14 @@ export const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the API, ready to `listen`. Tests call this with their own config and listen on port 0. */
 export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT });
+  // The Host check is ours (below), so that its 400 has a JSON body like every other error.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, http: { requireHostHeader: false } });
   const fastify = adapter.getInstance();
   // The API speaks JSON only: without this, a text/plain body would reach validation as a string
   // instead of being refused with 415.
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(fastify, BODY_LIMIT);
+  registerHttpEdgeCases(fastify);
   // A JSON body that is not an object (an array, a number, null) is refused before validation, so the
   // error says what is wrong instead of listing every missing field.
   fastify.addHook('preValidation', async (request) => {

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_EVENT_BUDGET_CAPS, DEFAULT_MAX_EVENTS, DEFAULT_MAX_EVENTS_PER_SEC, type EventBudgetCaps } from '../../../libs/tools/src/event-budget.js';
 
 /** Everything the API reads from its environment, validated once at boot. */
 export interface ApiConfig {
@@ -12,6 +13,8 @@ export interface ApiConfig {
   dataDir: string;
   /** Upper bound of `durationSec` on POST /v1/jobs. */
   maxDurationSec: number;
+  /** Upper bounds of the event budget params (`maxEvents`, `maxEventsPerSec`) of events tools' jobs. */
+  eventBudgetCaps: EventBudgetCaps;
   /** BullMQ key prefix (and heartbeat hash namespace): lets tests and several fleets share one Redis. */
   queuePrefix: string;
   /** A host is online iff its last heartbeat is younger than this. */
@@ -26,6 +29,8 @@ export interface ApiConfig {
   dispatchTimeoutSec: number;
   /** How often checks whose candidate job ended are looked for (they are also judged as their runs report). */
   checkIntervalMs: number;
+  /** How often schedules in Postgres and their timers in Redis are brought in line (also done at boot). */
+  scheduleReconcileMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -109,12 +114,18 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     adminToken,
     dataDir,
     maxDurationSec: int('BPFLEET_MAX_DURATION_SEC', 3600, 1, 7 * 24 * 3600),
+    // A cap below the param's default would refuse every job that leaves the param out.
+    eventBudgetCaps: {
+      maxEvents: int('BPFLEET_MAX_EVENTS', DEFAULT_EVENT_BUDGET_CAPS.maxEvents, DEFAULT_MAX_EVENTS, 100_000_000),
+      maxEventsPerSec: int('BPFLEET_MAX_EVENTS_PER_SEC', DEFAULT_EVENT_BUDGET_CAPS.maxEventsPerSec, DEFAULT_MAX_EVENTS_PER_SEC, 10_000_000),
+    },
     queuePrefix,
     hostOfflineSec: int('BPFLEET_HOST_OFFLINE_SEC', 15, 1, 86400),
     hostSyncIntervalMs: int('BPFLEET_HOST_SYNC_INTERVAL_MS', 2000, 100, 600_000),
     reaperIntervalMs: int('BPFLEET_REAPER_INTERVAL_MS', 5000, 100, 600_000),
     runGraceSec: int('BPFLEET_RUN_GRACE_SEC', 60, 0, 86400),
     checkIntervalMs: int('BPFLEET_CHECK_INTERVAL_MS', 2000, 100, 600_000),
+    scheduleReconcileMs: int('BPFLEET_SCHEDULE_RECONCILE_MS', 60_000, 1000, 86_400_000),
     dispatchTimeoutSec: int('BPFLEET_DISPATCH_TIMEOUT_SEC', 300, 1, 7 * 24 * 3600),
     logLevel,
   };

@@ -54,12 +54,16 @@ static __always_inline void *bpf_map_lookup_or_try_init(void *map, const void *k
  * `max_events_per_sec` inside a window are not emitted and are counted by count_dropped(), so the bound
  * shows in the run's lostEvents / dropped. 0 means unbounded. Two CPUs opening a window at once may let a
  * few extra events through; the bound is a flood guard, not an exact quota. Needs BPFLEET_DROPPED_COUNTER.
+ * `exceeded` counts the events over the bound alone (`dropped` also counts a full ring buffer): user space
+ * polls it to stop the run once the bound was hit (runtime/budget.ts); the kernel keeps the host safe
+ * between two polls.
  */
 #define BPFLEET_EVENT_RATE_LIMIT                                              \
 	const volatile __u64 max_events_per_sec = 0;                          \
 	struct bpfleet_rate_window {                                          \
 		__u64 start_ns;                                               \
 		__u64 count;                                                  \
+		__u64 exceeded;                                               \
 	};                                                                    \
 	struct {                                                              \
 		__uint(type, BPF_MAP_TYPE_ARRAY);                             \
@@ -87,6 +91,7 @@ static __always_inline void *bpf_map_lookup_or_try_init(void *map, const void *k
 		__sync_fetch_and_add(&w->count, 1);                           \
 		if (w->count <= max_events_per_sec)                           \
 			return true;                                          \
+		__sync_fetch_and_add(&w->exceeded, 1);                        \
 		count_dropped();                                              \
 		return false;                                                 \
 	}

@@ -52,3 +52,9 @@ export interface HostHeartbeat {
   /** ISO time of this heartbeat, written by the agent. */
   at: string;
 }
+
+/**
+ * Label keys and values, as agents publish them (BPFLEET_LABELS) and selectors match them: 1–63 characters of
+ * `[A-Za-z0-9._/-]`, so a `key=value` pair and a comma-separated list of them parse without quoting.
+ */
+export const LABEL_PATTERN = /^[A-Za-z0-9._/-]{1,63}$/;

@@ -81,13 +81,27 @@ export interface StacksResult extends ResultCommon {
 export type ToolResult = EventsResult | CountsResult | HistogramResult | StacksResult;
 export type ResultKind = ToolResult['kind'];
 
+/**
+ * Why a run's trace window ended before its duration: it spent its event budget (`maxEvents`: that many rows
+ * received; `maxEventsPerSec`: the kernel dropped events over the per-second bound), or the API asked it to
+ * end (`stop`, `cancel`: the RunEnding). Absent when the run traced its whole duration.
+ */
+export const STOP_REASONS = ['maxEvents', 'maxEventsPerSec', 'stop', 'cancel'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
 /** Per-run counters the agent reports beside the result. */
 export interface RunStats {
   /** Events the kernel produced but could not hand over (ring buffer full, rate bound). */
   lostEvents?: number;
+  /** Milliseconds to open and load the BPF object (part of attachMs). */
+  loadMs?: number;
   /** Milliseconds from the start of the run to all probes attached. */
   attachMs?: number;
   /** Wall-clock milliseconds the probes were attached. */
   tracedMs?: number;
-  [name: string]: number | undefined;
+  /** Stack tools: milliseconds spent symbolizing, and the distinct stacks symbolized. */
+  symbolizeMs?: number;
+  uniqueStacks?: number;
+  stopReason?: StopReason;
+  [name: string]: number | string | undefined;
 }

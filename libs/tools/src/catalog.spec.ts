@@ -1,10 +1,9 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, type ResultKind } from '../../contracts/src/index.js';
 import { CATALOG, TOOL_CATALOG } from './catalog.js';
-import { validateParams } from './validate-params.js';
+import { createParamsAjv, validateParams } from './validate-params.js';
 
 const RESULT_KINDS: ResultKind[] = ['events', 'counts', 'histogram', 'stacks'];
 /** The params a tool cannot run without (bpftrace's `program`): every other param has a default or is optional. */
@@ -21,7 +20,7 @@ describe('the catalog', () => {
 
   describe.each(CATALOG.map((e) => [e.definition.name, e.definition] as const))('%s', (_name, tool) => {
     it('has a params schema that compiles in strict mode, closed at the top level', () => {
-      const ajv = new Ajv2020({ strict: true, allErrors: true });
+      const ajv = createParamsAjv();
       expect(() => ajv.compile(tool.paramsSchema)).not.toThrow();
       expect(tool.paramsSchema).toMatchObject({ type: 'object', additionalProperties: false });
       expect(tool.description.length).toBeGreaterThan(20);

@@ -1,5 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Capability, ResultKind, RunStats, ToolResult } from '../../contracts/src/index.js';
+import { EVENT_BUDGET_DEFAULTS, hasEventBudget, withEventBudget, type EventBudget } from './event-budget.js';
 import type { ParamsError } from './validate-params.js';
 
 /** The result type of a result kind. */
@@ -33,31 +34,38 @@ export interface ToolDefinition<P = Record<string, unknown>, K extends ResultKin
 /** The params type of a tool definition. */
 export type ParamsOf<D> = D extends ToolDefinition<infer P, ResultKind> ? P : never;
 
+/** A tool whose default result kind `R` is `events` has the event budget params besides its schema's own. */
+type WithEventBudget<P, R extends ResultKind, Budget = EventBudget> = R extends 'events' ? P & Budget : P;
+
 /**
  * Declares a tool's pure half (its `<tool>.schema.ts`). `requires` may be a fixed list or depend on the
  * params (e.g. user stacks need more than kernel stacks); so may the result kind (`resultKindOf`, e.g.
- * counts instead of events), `resultKind` then being the kind with the default params.
+ * counts instead of events), `resultKind` then being the kind with the default params. A tool whose
+ * `resultKind` is `events` gets the event budget params (`maxEvents`, `maxEventsPerSec`, event-budget.ts)
+ * merged into its schema; its examples may leave them out (they get the defaults).
  */
-export function defineTool<const S extends JSONSchema, K extends ResultKind, P = FromSchema<S>>(def: {
+export function defineTool<const S extends JSONSchema, R extends ResultKind, K extends ResultKind = R, P = FromSchema<S>>(def: {
   name: string;
   description: string;
-  resultKind: K;
+  resultKind: R;
   resultKindOf?: (params: NoInfer<P>) => K;
   paramsSchema: S;
   requires: Capability[] | ((params: NoInfer<P>) => Capability[]);
-  examples?: NoInfer<P>[];
+  examples?: NoInfer<WithEventBudget<P, R, Partial<EventBudget>>>[];
   check?: (params: NoInfer<P>) => ParamsError[];
   adminOnly?: boolean;
-}): ToolDefinition<P, K> {
+}): ToolDefinition<WithEventBudget<P, R>, R | K> {
   const { requires } = def;
+  const schema = def.paramsSchema as Record<string, unknown>;
+  const budgeted = hasEventBudget(def);
   return {
     name: def.name,
     description: def.description,
     resultKind: def.resultKind,
     resultKindOf: def.resultKindOf ?? (() => def.resultKind),
-    paramsSchema: def.paramsSchema as Record<string, unknown>,
+    paramsSchema: budgeted ? withEventBudget(def.name, schema) : schema,
     requires: typeof requires === 'function' ? requires : () => requires,
-    examples: def.examples ?? [],
+    examples: (def.examples ?? []).map((example) => (budgeted ? { ...EVENT_BUDGET_DEFAULTS, ...example } : example)) as WithEventBudget<P, R>[],
     check: def.check ?? (() => []),
     adminOnly: def.adminOnly ?? false,
   };

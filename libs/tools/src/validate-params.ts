@@ -8,8 +8,6 @@ export interface ParamsError {
   message: string;
 }
 
-// useDefaults fills the schema's defaults in, so agents and stored jobs see the effective params.
-const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
 
 /**
  * `maxBytes`: a string's length in UTF-8 bytes, for strings the kernel keeps in fixed byte arrays (a comm is
@@ -20,7 +18,15 @@ const maxBytes: SchemaValidateFunction = (limit: number, data: string): boolean 
   maxBytes.errors = ok ? [] : [{ keyword: 'maxBytes', message: `must not be longer than ${limit} bytes in UTF-8`, params: { limit } }];
   return ok;
 };
-ajv.addKeyword({ keyword: 'maxBytes', type: 'string', schemaType: 'number', validate: maxBytes, errors: true });
+/** An Ajv in strict mode that knows the keywords params schemas use beyond JSON Schema (`maxBytes`). */
+export function createParamsAjv(options: { useDefaults?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, ...options });
+  ajv.addKeyword({ keyword: 'maxBytes', type: 'string', schemaType: 'number', validate: maxBytes, errors: true });
+  return ajv;
+}
+
+// useDefaults fills the schema's defaults in, so agents and stored jobs see the effective params.
+const ajv = createParamsAjv({ useDefaults: true });
 const compiled = new WeakMap<ToolDefinition, ValidateFunction>();
 
 function validatorFor(tool: ToolDefinition): ValidateFunction {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { STOP_REASONS, type RunStats } from '../../../../libs/contracts/src/index.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../../libs/results/src/export/formats.js';
 import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 
@@ -26,11 +27,22 @@ export class RunResponseDto extends RunSummaryDto {
 
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'number' },
+    properties: {
+      lostEvents: { type: 'number' },
+      loadMs: { type: 'number' },
+      attachMs: { type: 'number' },
+      tracedMs: { type: 'number' },
+      stopReason: {
+        type: 'string',
+        enum: [...STOP_REASONS],
+        description: 'Why the run ended before its duration: its event budget (`maxEvents`, `maxEventsPerSec`), or `stop` / `cancel`.',
+      },
+    },
+    additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }] },
     nullable: true,
-    description: 'lostEvents, attachMs, tracedMs, …',
+    description: 'Counters of the run (lostEvents, attachMs, tracedMs, the tool’s own, …) and its stopReason.',
   })
-  stats: Record<string, number> | null;
+  stats: RunStats | null;
 }
 
 export class RunResultQueryDto {

@@ -19,6 +19,26 @@ const FASTIFY_CLIENT_ERRORS: Record<string, (error: { message: string }) => stri
   FST_ERR_CTP_INVALID_TYPE: () => 'the Content-Type header is not valid',
 };
 
+/** SQLSTATE classes of "the database is away or refusing work now" (connection, shutdown, resources). */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+/** What pg and TypeORM say, without an error code, when no connection can be had or one broke. */
+const UNAVAILABLE_MESSAGE = /Connection terminated|is not currently accepting connections|the database system is (starting up|shutting down)|timeout exceeded when trying to connect|Client has encountered a connection error|Driver not Connected|Connection is not established/i;
+
+/**
+ * Whether an error means Postgres cannot be reached (or is shutting down) rather than a bug: every route
+ * then answers 503, as it does when Redis is away, so a client retries instead of reporting a crash.
+ */
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  const error = exception as { code?: unknown; driverError?: { code?: unknown; message?: string }; message?: unknown; cause?: unknown };
+  if (typeof error !== 'object' || error === null) return false;
+  const codes = [error.code, error.driverError?.code].filter((code): code is string => typeof code === 'string');
+  if (codes.some((code) => UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  const messages = [error.message, error.driverError?.message].filter((m): m is string => typeof m === 'string');
+  if (messages.some((message) => UNAVAILABLE_MESSAGE.test(message))) return true;
+  return error.cause !== undefined && error.cause !== exception && isDatabaseUnavailable(error.cause);
+}
+
 /**
  * Turns anything thrown while serving a request into `{ statusCode, error, message }`. Client mistakes
  * Fastify detects itself (media type, size, JSON syntax) become their 4xx; only real bugs become 500s.
@@ -56,6 +76,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (typeof error?.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return { statusCode: error.statusCode, error: STATUS_CODES[error.statusCode] ?? 'Error', message: error.message ?? '' };
   }
+  if (isDatabaseUnavailable(exception)) {
+    return { statusCode: 503, error: 'Service Unavailable', message: 'the database (Postgres) is unavailable; retry later' };
+  }
   return { statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the API log' };
 }
 
@@ -65,7 +88,9 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
+    if (body.statusCode === 503 && !(exception instanceof HttpException)) {
+      this.logger.warn(`answered 503: ${exception instanceof Error ? exception.message : String(exception)}`);
+    } else if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();

@@ -42,7 +42,7 @@ function setup(hosts: HostEntity[]) {
     isOnline: vi.fn((h: HostEntity) => Date.now() - h.lastSeen.getTime() < 15_000),
   };
   const sut = new JobService(
-    { maxDurationSec: 3600, runGraceSec: 60, dispatchTimeoutSec: 300 } as ApiConfig,
+    { maxDurationSec: 3600, runGraceSec: 60, dispatchTimeoutSec: 300, eventBudgetCaps: { maxEvents: 1_000_000, maxEventsPerSec: 100_000 } } as ApiConfig,
     new ToolService(),
     mockOf(HostService, hostService),
     mockOf(JobRepository, jobRepository),
@@ -97,6 +97,14 @@ describe(JobService.name, () => {
       await expect(sut.create({ tool: 'syscount', durationSec: 3 }, auth)).rejects.toThrow(/hosts: give exactly one of hosts, selector or all/);
       expect(jobRepository.createWithRuns).not.toHaveBeenCalled();
     });
+  });
+
+  it("refuses an event budget over the server's cap, naming the param, before writing anything", async () => {
+    const { sut, jobRepository } = setup([host('a', { tracepoint: true, btf: true })]);
+    await expect(
+      sut.create({ tool: 'execsnoop', hosts: ['a'], durationSec: 3, params: { maxEvents: 2_000_000 } }, auth),
+    ).rejects.toThrow("params.maxEvents: must be <= 1000000 (the server's cap)");
+    expect(jobRepository.createWithRuns).not.toHaveBeenCalled();
   });
 
   it('rejects a host missing a required capability before writing anything', async () => {

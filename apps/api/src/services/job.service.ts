@@ -8,6 +8,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { TraceJobPayload } from '../../../../libs/contracts/src/index.js';
+import { budgetProblems } from '../../../../libs/tools/src/event-budget.js';
 import { validateParams } from '../../../../libs/tools/src/validate-params.js';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../constants.js';
@@ -148,6 +149,8 @@ export class JobService {
     const params = structuredClone(dto.params ?? {});
     const paramErrors = validateParams(tool, params);
     if (paramErrors.length > 0) throw invalidFields(paramErrors);
+    const overBudget = budgetProblems(tool, params, this.config.eventBudgetCaps);
+    if (overBudget.length > 0) throw invalidFields(overBudget);
     return { tool, params };
   }
 

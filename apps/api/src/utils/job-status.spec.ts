@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RUN_STATUSES, type RunStatus } from '../entities/run.entity.js';
 import { deriveJobStatus as sut, isJobFinished } from './job-status.js';
 
 describe(sut.name, () => {
@@ -24,6 +25,16 @@ describe(sut.name, () => {
     [['cancelled', 'queued'], 'running'],
   ] as const)('%j → %s', (runs, expected) => {
     expect(sut([...runs])).toBe(expected);
+  });
+
+  // RunRepository re-derives a job's status from SELECT DISTINCT status: one row per status, whatever the job's size.
+  it('depends only on which statuses occur, not on how often', () => {
+    const statuses = RUN_STATUSES;
+    for (let subset = 1; subset < 1 << statuses.length; subset++) {
+      const present = statuses.filter((_, i) => subset & (1 << i));
+      const repeated = present.flatMap((status, i) => Array<RunStatus>(i + 2).fill(status));
+      expect(sut(repeated)).toBe(sut(present));
+    }
   });
 });
 

@@ -56,6 +56,7 @@ const TAGS: [name: string, description: string][] = [
   ['runs', "One host's part of a job, and its result."],
   ['compare', 'Two runs or jobs of one tool side by side: what changed, and whether it is significant.'],
   ['checks', 'CI regression verdicts: a candidate job judged against a baseline under thresholds.'],
+  ['schedules', 'Jobs created on a cron: one job per tick across API replicas, linked to its schedule and tagged.'],
   ['health', 'Probes for orchestrators and load balancers.'],
   ['docs', 'This description of the API.'],
 ];

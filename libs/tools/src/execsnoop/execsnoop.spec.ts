@@ -6,7 +6,7 @@ describe('execsnoop params', () => {
   it('fills the defaults in', () => {
     const params: Record<string, unknown> = {};
     expect(validateParams(execsnoop, params)).toEqual([]);
-    expect(params).toEqual({ failedOnly: false, maxArgs: 20, maxEventsPerSecond: 5000 });
+    expect(params).toEqual({ failedOnly: false, maxArgs: 20, maxEvents: 100_000, maxEventsPerSec: 5000 });
   });
 
   it("refuses a nameContains longer than the kernel's 31 bytes, counted in UTF-8", () => {

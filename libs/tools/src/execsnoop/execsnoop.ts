@@ -46,7 +46,6 @@ export function execsnoopConfig(p: ExecsnoopParams) {
     name_len: name?.length ?? 0,
     name_contains: name,
     max_args: p.maxArgs,
-    max_events_per_sec: p.maxEventsPerSecond,
   };
 }
 
@@ -66,7 +65,7 @@ const COLUMNS: EventsResult['columns'] = [
  * a final `...` when more arguments than `maxArgs` were passed, `ret` the syscall's return (negative errno
  * on failure). Attaches the syscalls:sys_{enter,exit}_execve(at) tracepoints (tracefs is mounted if
  * missing). `dropped` / `lostEvents` count execs that matched the filters but were not reported: over the
- * per-second bound (`maxEventsPerSecond`) or not fitting in the ring buffer.
+ * per-second bound (`maxEventsPerSec`) or not fitting in the ring buffer.
  */
 export default defineRunner(execsnoop, {
   layouts: { execs: { value: ExecEvent } },

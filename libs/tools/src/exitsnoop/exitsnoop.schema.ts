@@ -1,8 +1,6 @@
 import { cgroupFilter, commFilter, pidFilter, uidFilter } from '../common-filters.js';
 import { defineTool, type ParamsOf } from '../definition.js';
 
-/** Default bound on exitsnoop rows per second: far above normal exit rates, low enough to stop a fork bomb flooding the agent. */
-export const EXITSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND = 5000;
 
 export const exitsnoop = defineTool({
   name: 'exitsnoop',
@@ -28,18 +26,11 @@ export const exitsnoop = defineTool({
         default: false,
         description: 'Every thread exit, like exitsnoop -t; by default one row per process, when its last thread exits.',
       },
-      maxEventsPerSecond: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 100000,
-        default: EXITSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND,
-        description: 'Bound on rows per second (in the kernel); exits beyond it are counted in `dropped`.',
-      },
     },
   },
   examples: [
-    { failedOnly: false, threads: false, maxEventsPerSecond: EXITSNOOP_DEFAULT_MAX_EVENTS_PER_SECOND },
-    { pid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', failedOnly: true, threads: true, maxEventsPerSecond: 100 },
+    { failedOnly: false, threads: false },
+    { pid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', failedOnly: true, threads: true, maxEventsPerSec: 100, maxEvents: 10_000 },
   ],
 });
 

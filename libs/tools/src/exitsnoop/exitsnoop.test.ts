@@ -75,6 +75,7 @@ describeKernel('exitsnoop on the real kernel', () => {
       children: rows.filter((r) => r.ppid === out.pid),
       rows,
       dropped: out.result.dropped,
+      stopReason: out.stats.stopReason,
     };
   }
 
@@ -137,12 +138,15 @@ describeKernel('exitsnoop on the real kernel', () => {
     }
   });
 
-  it('bounds rows per second in the kernel: past the bound exits are dropped and counted', async () => {
+  it('bounds rows per second in the kernel: past the bound exits are dropped and counted, and the run stops', async () => {
     const bound = 4;
-    const { rows, dropped } = await traceExits({ maxEventsPerSecond: bound });
+    const { rows, dropped, stopReason } = await traceExits({ maxEventsPerSec: bound });
 
-    // Filters run before the bound, so each of the 10 exits (children and parent) is a row or a drop.
-    expect(rows.length + dropped).toBe(CHILDREN.length + 1);
+    // Filters run before the bound, so each of the 10 exits (children and parent) is a row, a drop, or
+    // after the run stopped on seeing the drops (the first over the bound exit at 200 ms).
+    expect(stopReason).toBe('maxEventsPerSec');
+    expect(dropped).toBeGreaterThan(0);
+    expect(rows.length + dropped).toBeLessThanOrEqual(CHILDREN.length + 1);
     // All exits fall in one second: the bound, plus a few when two CPUs open the window at once. The
     // bound falls between the exits at 150 ms and those at 200 ms, so no two exits race across it.
     expect(rows.length).toBeGreaterThanOrEqual(bound);

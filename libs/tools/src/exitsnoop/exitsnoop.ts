@@ -22,7 +22,6 @@ export function exitsnoopConfig(p: ExitsnoopParams) {
     ...taskFilterRodata(p),
     failed_only: p.failedOnly,
     trace_threads: p.threads,
-    max_events_per_sec: p.maxEventsPerSecond,
   };
 }
 
@@ -44,7 +43,7 @@ const COLUMNS: EventsResult['columns'] = [
  * killed), `signal` the signal that killed it (0 when it exited), `coreDumped` whether that left a core.
  * `lifetimeMs` runs from the task's start (the process's, per process) to its exit, to the microsecond.
  * `dropped` / `lostEvents` count exits that matched the filters but were not reported: over the
- * per-second bound (`maxEventsPerSecond`) or not fitting in the ring buffer.
+ * per-second bound (`maxEventsPerSec`) or not fitting in the ring buffer.
  */
 export default defineRunner(exitsnoop, {
   rodata: exitsnoopConfig,

@@ -1,8 +1,6 @@
 import { cgroupFilter, commFilter, pidFilter, uidFilter } from '../common-filters.js';
 import { defineTool, type ParamsOf } from '../definition.js';
 
-/** Default bound on oomkill rows per second: OOM kills are rare, but a memory.oom.group kill marks a whole cgroup at once. */
-export const OOMKILL_DEFAULT_MAX_EVENTS_PER_SECOND = 5000;
 
 export const oomkill = defineTool({
   name: 'oomkill',
@@ -21,18 +19,11 @@ export const oomkill = defineTool({
         ...cgroupFilter,
         description: 'Only kills of tasks in this cgroup v2 (a path under /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid hosts), resolved to its id on the host.',
       },
-      maxEventsPerSecond: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 100000,
-        default: OOMKILL_DEFAULT_MAX_EVENTS_PER_SECOND,
-        description: 'Bound on rows per second (in the kernel); kills beyond it are counted in `dropped`.',
-      },
     },
   },
   examples: [
-    { maxEventsPerSecond: OOMKILL_DEFAULT_MAX_EVENTS_PER_SECOND },
-    { pid: 1, uid: 1000, comm: 'java', cgroup: '/sys/fs/cgroup', maxEventsPerSecond: 100 },
+    { maxEvents: 1000 },
+    { pid: 1, uid: 1000, comm: 'java', cgroup: '/sys/fs/cgroup', maxEventsPerSec: 100, maxEvents: 10_000 },
   ],
 });
 

@@ -64,7 +64,7 @@ describeKernel('oomkill on the real kernel', () => {
       const victimRows = rows.filter((r) => r.victimPid !== report.trigger);
       const triggerPasses = params.comm === undefined || params.comm === trigger; // filters apply to the victim
       expect(rows.length - victimRows.length).toBe(report.triggerKilled && triggerPasses ? 1 : 0);
-      return { rows: victimRows, report, dropped: out.result.dropped, loads: [loadBefore, readLoadAverages()] };
+      return { rows: victimRows, report, dropped: out.result.dropped, stopReason: out.stats.stopReason, loads: [loadBefore, readLoadAverages()] };
     } finally {
       await memcg.remove();
       rmSync(dir, { recursive: true, force: true });
@@ -99,11 +99,12 @@ describeKernel('oomkill on the real kernel', () => {
     expect(byTrigger.rows).toEqual([]);
   });
 
-  it('bounds rows per second in the kernel: past the bound kills are dropped and counted', async () => {
-    const { rows, dropped } = await oomKills(2, { comm: victim, maxEventsPerSecond: 1 });
+  it('bounds rows per second in the kernel: past the bound kills are dropped and counted, and the run stops', async () => {
+    const { rows, dropped, stopReason } = await oomKills(2, { comm: victim, maxEventsPerSec: 1 });
 
     // Both kills come within milliseconds of each other, inside one window of the bound.
     expect(rows).toHaveLength(1);
     expect(dropped).toBe(1);
+    expect(stopReason).toBe('maxEventsPerSec');
   });
 });

@@ -4,7 +4,7 @@ import type { EventsResult } from '../../../contracts/src/index.js';
 import { streamEvents } from '../runtime/events.js';
 import { defineRunner } from '../runtime/runner.js';
 import { taskFilterRodata } from '../runtime/task-filter.js';
-import { oomkill, type OomkillParams } from './oomkill.schema.js';
+import { oomkill } from './oomkill.schema.js';
 
 /** Mirrors `struct event` of oomkill.h. */
 export const OomEvent = defineStruct({
@@ -16,11 +16,6 @@ export const OomEvent = defineStruct({
   victim_comm: char(16),
   victim_task: bool,
 });
-
-/** The rodata config of oomkill.bpf.c for these params. */
-export function oomkillConfig(p: OomkillParams) {
-  return { ...taskFilterRodata(p), max_events_per_sec: p.maxEventsPerSecond };
-}
 
 /**
  * The 1, 5 and 15 minute load averages, as /proc/loadavg shows them. Read when the event arrives (the
@@ -50,10 +45,10 @@ const COLUMNS: EventsResult['columns'] = [
  * the victim's resident memory then (file + anon + shmem pages: what the kill frees), `loadavg*` the load
  * averages. Before Linux 6.9 only the victim's pid is known (the marked thread's): `victimComm` and `pages`
  * are null there. `dropped` / `lostEvents` count victims that matched but were not reported: over
- * `maxEventsPerSecond` or not fitting in the ring buffer.
+ * `maxEventsPerSec` or not fitting in the ring buffer.
  */
 export default defineRunner(oomkill, {
-  rodata: oomkillConfig,
+  rodata: taskFilterRodata,
   collector: () =>
     streamEvents(COLUMNS, (record, clock) => {
       const e = OomEvent.decode(record);

@@ -1,8 +1,6 @@
 import { cgroupFilter, commFilter, pidFilter, tidFilter } from '../common-filters.js';
 import { defineTool, type ParamsOf } from '../definition.js';
 
-/** Default bound on runqslower rows per second: a flood guard for low thresholds on busy hosts. */
-export const RUNQSLOWER_DEFAULT_MAX_EVENTS_PER_SECOND = 5000;
 
 export const runqslower = defineTool({
   name: 'runqslower',
@@ -25,18 +23,11 @@ export const runqslower = defineTool({
         default: 10_000,
         description: 'Only waits of at least this many microseconds, like runqslower MIN_US (0: every wait).',
       },
-      maxEventsPerSecond: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 100000,
-        default: RUNQSLOWER_DEFAULT_MAX_EVENTS_PER_SECOND,
-        description: 'Bound on rows per second (in the kernel); waits beyond it are counted in `dropped`.',
-      },
     },
   },
   examples: [
-    { minUs: 10_000, maxEventsPerSecond: RUNQSLOWER_DEFAULT_MAX_EVENTS_PER_SECOND },
-    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', minUs: 1000, maxEventsPerSecond: 100 },
+    { minUs: 10_000 },
+    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', minUs: 1000, maxEventsPerSec: 100, maxEvents: 10_000 },
   ],
 });
 

@@ -89,7 +89,7 @@ describeKernel('runqslower on the real kernel', () => {
   it('minUs 0: every wait of two hogs sharing a CPU is one row, as many and as long as the kernel accounts them', async () => {
     const pids = await startStoppedHogs();
     const before = pids.map(schedstat);
-    const [rows] = await traceContention(pids, [{ minUs: 0, maxEventsPerSecond: 100_000 }]);
+    const [rows] = await traceContention(pids, [{ minUs: 0, maxEventsPerSec: 100_000 }]);
     const after = pids.map(schedstat);
 
     expect(rows!.filter((r) => !pids.includes(r.pid))).toEqual([]);
@@ -114,7 +114,7 @@ describeKernel('runqslower on the real kernel', () => {
 
   it('the same second at three thresholds: minUs 1000 keeps the waits of 1 ms or more, with the task they waited behind; 10 s none', async () => {
     const pids = await startStoppedHogs();
-    const [all, slow, none] = await traceContention(pids, [{ minUs: 0, maxEventsPerSecond: 100_000 }, { minUs: 1000 }, { minUs: 10_000_000 }]);
+    const [all, slow, none] = await traceContention(pids, [{ minUs: 0, maxEventsPerSec: 100_000 }, { minUs: 1000 }, { minUs: 10_000_000 }]);
 
     expect(none).toEqual([]);
     const slowInAll = all!.filter((r) => r.latencyUs >= 1000);

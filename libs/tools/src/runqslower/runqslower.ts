@@ -19,7 +19,7 @@ export const RunqEvent = defineStruct({
 
 /** The rodata config of runqslower.bpf.c for these params. */
 export function runqslowerConfig(p: RunqslowerParams) {
-  return { ...taskFilterRodata(p), min_us: p.minUs, max_events_per_sec: p.maxEventsPerSecond };
+  return { ...taskFilterRodata(p), min_us: p.minUs };
 }
 
 const COLUMNS: EventsResult['columns'] = [
@@ -37,7 +37,7 @@ const COLUMNS: EventsResult['columns'] = [
  * runqslower: one row per run-queue wait of at least `minUs`, `ts` (ISO wall clock) when the waiting task
  * got the CPU, `pid`/`tid`/`comm` that task, `prevPid`/`prevComm` the task switched out for it (process id
  * and thread comm; 0 and `swapper/N` when the CPU was idle), `cpu` where it ran. `dropped` / `lostEvents`
- * count waits that matched but were not reported: over `maxEventsPerSecond` or not fitting in the ring buffer.
+ * count waits that matched but were not reported: over `maxEventsPerSec` or not fitting in the ring buffer.
  */
 export default defineRunner(runqslower, {
   rodata: runqslowerConfig,

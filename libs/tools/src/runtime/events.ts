@@ -14,7 +14,8 @@ export class WallClock {
 /**
  * The collector of an event-stream tool: every record of ring buffer `map` is decoded into one row (the
  * view dies after `decode` returns: decode it there); the result's `dropped` is the run's lost events
- * (over the per-second bound, or not fitting in the ring buffer).
+ * (over the per-second bound, or not fitting in the ring buffer). The skeleton spends the run's event
+ * budget against its rows (`received`).
  */
 export function streamEvents(
   columns: EventsResult['columns'],
@@ -30,6 +31,7 @@ export function streamEvents(
         if (row) rows.push(row);
       },
     },
+    received: () => rows.length,
     empty: () => ({ kind: 'events', columns, rows: [], total: 0, dropped: 0 }),
     collect: ({ lostEvents }) => ({ kind: 'events', columns, rows, total: rows.length, dropped: lostEvents }),
   };

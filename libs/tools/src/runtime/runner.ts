@@ -1,6 +1,8 @@
 import { BpfObject, RingBuffer, bpfObjectPath, sleepOrAbort, type BpfLink, type RodataValue } from '../../../bpf/src/index.js';
 import type { RunStats } from '../../../contracts/src/index.js';
 import type { ParamsOf, ResultOf, ToolDefinition, ToolRunContext, ToolRunOutput } from '../definition.js';
+import { eventBudgetOf, hasEventBudget } from '../event-budget.js';
+import { BudgetWatch, EVENT_BUDGET_LAYOUTS, eventBudgetRodata } from './budget.js';
 
 /** A struct layout as far as the catalog test cares: its byte size (a `defineStruct` or any field type). */
 export interface SizedLayout {
@@ -33,6 +35,8 @@ export interface Collector<R> {
   collect(window: RunWindow): R | Promise<R>;
   /** Extra counters for the run's stats (e.g. symbolization time). */
   stats?(): RunStats;
+  /** An events collector: the rows it holds so far, against which the skeleton spends the run's `maxEvents`. */
+  received?(): number;
   /**
    * Per-interval snapshots (`intervalSec`): `tick(i)` is called every `everyMs` while the probes are attached
    * (i = 0, 1, …; on a fixed schedule, so intervals do not drift), not at the end: `collect` takes what is
@@ -82,33 +86,46 @@ export interface ToolImplementation<D extends ToolDefinition<any, any> = ToolDef
 
 const elapsed = (from: number) => Math.round(performance.now() - from);
 
-/** Waits out the run (its duration, or until aborted), ticking the collector's intervals on schedule. */
-async function traceWindow(ctx: ToolRunContext<unknown>, intervals: Collector<unknown>['intervals']): Promise<void> {
-  if (!intervals) return sleepOrAbort(ctx.durationMs, ctx.signal);
+/** Waits out the run (its duration, or until `signal` aborts), ticking the collector's intervals on schedule. */
+async function traceWindow(durationMs: number, signal: AbortSignal, intervals: Collector<unknown>['intervals']): Promise<void> {
+  if (!intervals) return sleepOrAbort(durationMs, signal);
   const start = performance.now();
-  const end = start + ctx.durationMs;
-  for (let i = 0; !ctx.signal.aborted; i++) {
+  const end = start + durationMs;
+  for (let i = 0; !signal.aborted; i++) {
     const next = start + (i + 1) * intervals.everyMs;
-    if (next >= end) return sleepOrAbort(end - performance.now(), ctx.signal);
-    await sleepOrAbort(next - performance.now(), ctx.signal);
-    if (!ctx.signal.aborted) intervals.tick(i);
+    if (next >= end) return sleepOrAbort(end - performance.now(), signal);
+    await sleepOrAbort(next - performance.now(), signal);
+    if (!signal.aborted) intervals.tick(i);
   }
+}
+
+/** The watch of a run that returns events (runtime/budget.ts), or undefined for any other run. */
+function budgetWatch(definition: ToolDefinition<any, any>, params: Record<string, unknown>, obj: BpfObject, collector: Collector<unknown>): BudgetWatch | undefined {
+  const budget = eventBudgetOf(definition, params);
+  if (!budget) return undefined;
+  const { received } = collector;
+  if (!received) throw new Error(`${definition.name}: an events collector must count its rows (Collector.received; streamEvents does)`);
+  return new BudgetWatch(budget, obj.map('rate_window'), received);
 }
 
 /**
  * Declares a tool's runtime half on the shared skeleton: open (CO-RE against a minimized BTF) → rodata →
- * load → collector → attach → onAttached → wait for the duration or the abort → detach → drain rings →
- * collect. Every kernel resource is owned by one DisposableStack, released in reverse order on success,
- * error and abort alike. Stats for every tool: `loadMs` (open + load), `attachMs` (start → attached),
- * `tracedMs`, `lostEvents`, plus the collector's own.
+ * load → collector → attach → onAttached → wait for the duration, the abort or a spent event budget →
+ * detach → drain rings → collect. Every kernel resource is owned by one DisposableStack, released in
+ * reverse order on success, error and abort alike. Stats for every tool: `loadMs` (open + load),
+ * `attachMs` (start → attached), `tracedMs`, `lostEvents`, plus the collector's own. A tool returning
+ * events gets its budget (`maxEvents`, `maxEventsPerSec`: BudgetWatch) with no code of its own: the
+ * rate bound's rodata, the `rate_window` layout, the stop and `stats.stopReason`.
  */
 export function defineRunner<D extends ToolDefinition<any, any>, S = void>(definition: D, spec: RunnerSpec<D, S>): ToolImplementation<D> {
   const objectName = spec.object ?? definition.name;
+  const budgeted = hasEventBudget(definition);
+  const rodata = (params: ParamsOf<D>) => (budgeted ? { ...spec.rodata(params), ...eventBudgetRodata(params) } : spec.rodata(params));
   return {
     definition,
     objectName,
-    layouts: spec.layouts ?? {},
-    rodata: spec.rodata,
+    layouts: { ...(budgeted ? EVENT_BUDGET_LAYOUTS : {}), ...spec.layouts },
+    rodata,
     async run(ctx) {
       const start = performance.now();
       const prepared = spec.prepare?.(ctx.params) as S;
@@ -116,27 +133,33 @@ export function defineRunner<D extends ToolDefinition<any, any>, S = void>(defin
       try {
         const obj = stack.use(BpfObject.open(bpfObjectPath(objectName), { minimizedBtf: true }));
         spec.beforeLoad?.(obj, ctx.params, prepared);
-        obj.setRodata(spec.rodata(ctx.params));
+        obj.setRodata(rodata(ctx.params));
         obj.load();
         const loadMs = elapsed(start);
         const collector = spec.collector(obj, ctx.params, stack, prepared);
-        const rings = Object.entries(collector.rings ?? {}).map(([map, onRecord]) => stack.use(RingBuffer.open(obj.map(map), onRecord)));
+        const watch = budgetWatch(definition, ctx.params, obj, collector);
+        if (watch) stack.use(watch);
+        const rings = Object.entries(collector.rings ?? {}).map(([map, onRecord]) =>
+          stack.use(RingBuffer.open(obj.map(map), watch ? watch.guard(onRecord) : onRecord)),
+        );
         if (ctx.signal.aborted) return { result: collector.empty(), stats: { loadMs, lostEvents: 0, ...collector.stats?.() } };
 
         const links = spec.attach ? spec.attach(obj, ctx.params, prepared) : obj.attachAll();
         for (const link of links) stack.use(link);
         for (const ring of rings) ring.start();
+        watch?.start();
         const attachMs = elapsed(start);
         const attachedAt = performance.now();
         ctx.onAttached();
-        await traceWindow(ctx, collector.intervals);
+        await traceWindow(ctx.durationMs, watch ? AbortSignal.any([ctx.signal, watch.signal]) : ctx.signal, collector.intervals);
         for (const link of links) link.close();
         const tracedMs = elapsed(attachedAt);
         for (const ring of rings) ring.consume();
 
         const lostEvents = obj.hasMap('dropped') ? Number(obj.map('dropped').sumPerCpuU64(Buffer.alloc(4))) : 0;
         const result = await collector.collect({ tracedMs, lostEvents });
-        return { result, stats: { loadMs, attachMs, tracedMs, lostEvents, ...collector.stats?.() } };
+        const budgetStats = watch?.settle(result, tracedMs);
+        return { result, stats: { loadMs, attachMs, tracedMs, lostEvents, ...collector.stats?.(), ...budgetStats } };
       } finally {
         stack.dispose();
       }

@@ -1,9 +1,7 @@
 import { bytes, defineStruct, u16, type BpfMap, type Decoded } from '../../../bpf/src/index.js';
 import type { CountsResult } from '../../../contracts/src/index.js';
-import type { TaskFilterParams } from '../common-filters.js';
 import { AF_INET, AF_INET6, formatIp } from './net.js';
 import type { Collector } from './runner.js';
-import { taskFilterRodata } from './task-filter.js';
 
 /**
  * The TS side of libs/bpf/include/sockets.bpf.h, shared by the socket tools (soconnect, soaccept, sofamily,
@@ -49,11 +47,6 @@ export function addressText(a: SockAddrValue): string {
 /** The port of an IP address; null for families without ports (AF_UNIX…). */
 export function portOf(a: SockAddrValue): number | null {
   return isIpFamily(a.family) ? a.port : null;
-}
-
-/** The rodata of soconnect / soaccept: the common filters and the per-second bound of BPFLEET_EVENT_RATE_LIMIT. */
-export function socketEventsRodata(p: TaskFilterParams & { maxEventsPerSecond: number }) {
-  return { ...taskFilterRodata(p), max_events_per_sec: p.maxEventsPerSecond };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { taskFilters } from '../common-filters.js';
 import { defineTool, type ParamsOf } from '../definition.js';
-import { maxSocketEventsPerSecond } from '../soconnect/soconnect.schema.js';
 
 export const soaccept = defineTool({
   name: 'soaccept',
@@ -11,14 +10,11 @@ export const soaccept = defineTool({
   paramsSchema: {
     type: 'object',
     additionalProperties: false,
-    properties: {
-      ...taskFilters,
-      maxEventsPerSecond: maxSocketEventsPerSecond,
-    },
+    properties: taskFilters,
   },
   examples: [
-    { maxEventsPerSecond: 5000 },
-    { pid: 1, tid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', maxEventsPerSecond: 100 },
+    { maxEvents: 1000 },
+    { pid: 1, tid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', maxEventsPerSec: 100, maxEvents: 10_000 },
   ],
 });
 

@@ -3,7 +3,8 @@ import type { EventsResult } from '../../../contracts/src/index.js';
 import { streamEvents } from '../runtime/events.js';
 import { familyName, resultName } from '../runtime/net.js';
 import { defineRunner } from '../runtime/runner.js';
-import { SockAddr, addressText, isIpFamily, portOf, socketEventsRodata } from '../runtime/sockets.js';
+import { SockAddr, addressText, isIpFamily, portOf } from '../runtime/sockets.js';
+import { taskFilterRodata } from '../runtime/task-filter.js';
 import { soaccept } from './soaccept.schema.js';
 
 /** Mirrors `struct accept_event` of soaccept.h. */
@@ -29,7 +30,7 @@ const COLUMNS: EventsResult['columns'] = [
  * the ring buffer.
  */
 export default defineRunner(soaccept, {
-  rodata: socketEventsRodata,
+  rodata: taskFilterRodata,
   collector: () =>
     streamEvents(COLUMNS, (record, clock) => {
       const e = AcceptEvent.decode(record);

@@ -38,13 +38,15 @@ describeKernel('soconnect on the real kernel', () => {
     expect(result.rows.every((r) => r.pid === pid && r.result === 'OK')).toBe(true);
   });
 
-  it('bounds rows per second in the kernel: past the bound connects are dropped and counted', async () => {
+  it('bounds rows per second in the kernel: past the bound connects are dropped and counted, and the run stops', async () => {
     const bound = 4;
-    const { result, stats } = await traceSoNet(soconnect, COMM, ['connect', '12', '0'], (pid) => ({ pid, maxEventsPerSecond: bound }));
+    const { result, stats } = await traceSoNet(soconnect, COMM, ['connect', '12', '0'], (pid) => ({ pid, maxEventsPerSec: bound }));
 
-    // 13 connects (12 and the non-blocking one) within a second: each is a row or a drop. Two CPUs
-    // opening the window at once may let one more through.
-    expect(result.rows.length + result.dropped).toBe(13);
+    // 13 connects (12 and the non-blocking one) within a second: each is a row, a drop, or after the run
+    // stopped on seeing the drops. Two CPUs opening the window at once may let one more through.
+    expect(stats.stopReason).toBe('maxEventsPerSec');
+    expect(result.dropped).toBeGreaterThan(0);
+    expect(result.rows.length + result.dropped).toBeLessThanOrEqual(13);
     expect(result.rows.length).toBeGreaterThanOrEqual(bound);
     expect(result.rows.length).toBeLessThanOrEqual(bound + 2);
     expect(stats.lostEvents).toBe(result.dropped);

@@ -3,7 +3,8 @@ import type { EventsResult } from '../../../contracts/src/index.js';
 import { streamEvents } from '../runtime/events.js';
 import { familyName, resultName } from '../runtime/net.js';
 import { defineRunner } from '../runtime/runner.js';
-import { SockAddr, addressText, portOf, socketEventsRodata } from '../runtime/sockets.js';
+import { SockAddr, addressText, portOf } from '../runtime/sockets.js';
+import { taskFilterRodata } from '../runtime/task-filter.js';
 import { soconnect } from './soconnect.schema.js';
 
 /** Mirrors `struct connect_event` of soconnect.h. */
@@ -30,7 +31,7 @@ const COLUMNS: EventsResult['columns'] = [
  */
 export default defineRunner(soconnect, {
   layouts: { connects: { key: u32, value: ConnectEvent } },
-  rodata: socketEventsRodata,
+  rodata: taskFilterRodata,
   collector: () =>
     streamEvents(COLUMNS, (record, clock) => {
       const e = ConnectEvent.decode(record);

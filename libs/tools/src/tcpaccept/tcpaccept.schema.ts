@@ -1,8 +1,6 @@
 import { cgroupFilter, commFilter, pidFilter, portsFilter, uidFilter } from '../common-filters.js';
 import { defineTool, type ParamsOf } from '../definition.js';
 
-/** Default bound on tcpaccept rows per second: far above what a host normally accepts, low enough to stop a connection flood flooding the agent. */
-export const TCPACCEPT_DEFAULT_MAX_EVENTS_PER_SECOND = 5000;
 
 export const tcpaccept = defineTool({
   name: 'tcpaccept',
@@ -19,18 +17,11 @@ export const tcpaccept = defineTool({
       comm: commFilter,
       cgroup: cgroupFilter,
       lport: { ...portsFilter, description: 'Only connections accepted on these local ports (up to 16), like tcpaccept -P.' },
-      maxEventsPerSecond: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 100000,
-        default: TCPACCEPT_DEFAULT_MAX_EVENTS_PER_SECOND,
-        description: 'Bound on rows per second (in the kernel); accepts beyond it are counted in `dropped`.',
-      },
     },
   },
   examples: [
-    { maxEventsPerSecond: TCPACCEPT_DEFAULT_MAX_EVENTS_PER_SECOND },
-    { pid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', lport: [80, 443], maxEventsPerSecond: 100 },
+    { maxEvents: 1000 },
+    { pid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', lport: [80, 443], maxEventsPerSec: 100, maxEvents: 10_000 },
   ],
 });
 

@@ -25,7 +25,6 @@ export function tcpacceptConfig(p: TcpacceptParams) {
     ...taskFilterRodata({ pid: p.pid, uid: p.uid, comm: p.comm, cgroup: p.cgroup }),
     targ_lports: lports.ports,
     targ_lports_count: lports.count,
-    max_events_per_sec: p.maxEventsPerSecond,
   };
 }
 
@@ -44,7 +43,7 @@ const COLUMNS: EventsResult['columns'] = [
  * tcpaccept: one row per TCP connection accepted with accept(2) / accept4(2), `ts` the ISO wall-clock time
  * accept returned, `pid` / `comm` the accepting process. `family` is the socket's (`AF_INET`, `AF_INET6`);
  * addresses are text, an IPv4 peer of a dual-stack listener shown as IPv4. `dropped` / `lostEvents` count
- * accepts not reported: over `maxEventsPerSecond` or not fitting in the ring buffer.
+ * accepts not reported: over `maxEventsPerSec` or not fitting in the ring buffer.
  */
 export default defineRunner(tcpaccept, {
   rodata: tcpacceptConfig,

@@ -6,13 +6,13 @@ describe('tcpconnect params', () => {
   it('fills the defaults in: one row per connect', () => {
     const params: Record<string, unknown> = {};
     expect(validateParams(tcpconnect, params)).toEqual([]);
-    expect(params).toEqual({ countOnly: false, maxEventsPerSecond: 5000 });
-    expect(tcpconnect.resultKindOf({ countOnly: false, maxEventsPerSecond: 5000 })).toBe(tcpconnect.resultKind);
+    expect(params).toEqual({ countOnly: false, maxEvents: 100_000, maxEventsPerSec: 5000 });
+    expect(tcpconnect.resultKindOf({ countOnly: false, maxEvents: 100_000, maxEventsPerSec: 5000 })).toBe(tcpconnect.resultKind);
   });
 
   it('returns counts instead of events with countOnly', () => {
     expect(tcpconnect.resultKind).toBe('events');
-    expect(tcpconnect.resultKindOf({ countOnly: true, maxEventsPerSecond: 5000 })).toBe('counts');
+    expect(tcpconnect.resultKindOf({ countOnly: true, maxEvents: 100_000, maxEventsPerSec: 5000 })).toBe('counts');
   });
 
   it('takes up to 16 distinct destination ports, as the kernel side holds', () => {

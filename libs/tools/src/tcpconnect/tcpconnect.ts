@@ -30,7 +30,6 @@ export function tcpconnectConfig(p: TcpconnectParams) {
     count_only: p.countOnly,
     targ_dports: dports.ports,
     targ_dports_count: dports.count,
-    max_events_per_sec: p.maxEventsPerSecond,
   };
 }
 
@@ -117,7 +116,7 @@ function countsCollector(obj: BpfObject): Collector<CountsResult> {
  * socket shown as IPv4. A connect still waiting for its handshake when the run ends is reported with
  * `sport` 0 (the kernel picks the port after SYN_SENT, and the run ended before connect(2) returned).
  * With `countOnly`, counts per (`daddr`, `dport`) summed in the kernel. `dropped` / `lostEvents` count
- * connects not reported: over `maxEventsPerSecond`, not fitting in the ring buffer, or a full counts map.
+ * connects not reported: over `maxEventsPerSec`, not fitting in the ring buffer, or a full counts map.
  */
 export default defineRunner(tcpconnect, {
   layouts: { attempts: { key: u32, value: Attempt }, counts: { key: CountKey, value: u64 } },

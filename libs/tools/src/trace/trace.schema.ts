@@ -9,8 +9,6 @@ export const traceSpecRules: SpecRules = { wildcards: false };
 
 /** Probes one run may trace (trace.h TRACE_MAX_PROBES). */
 export const TRACE_MAX_PROBES = 32;
-/** Default bound on trace rows per second: a hot function traced by mistake must not flood the agent. */
-export const TRACE_DEFAULT_MAX_EVENTS_PER_SECOND = 5000;
 
 export const trace = defineTool({
   name: 'trace',
@@ -50,13 +48,6 @@ export const trace = defineTool({
         },
       },
       ...taskFilters,
-      maxEventsPerSecond: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 100000,
-        default: TRACE_DEFAULT_MAX_EVENTS_PER_SECOND,
-        description: 'Bound on rows per second (in the kernel); hits beyond it are counted in `dropped`.',
-      },
     },
     required: ['probes'],
   },
@@ -79,7 +70,7 @@ export const trace = defineTool({
       return errors;
     }),
   examples: [
-    { probes: [{ probe: 't:sched:sched_process_exec', args: [{ field: 'filename' }, { field: 'pid' }] }], maxEventsPerSecond: 5000 },
+    { probes: [{ probe: 't:sched:sched_process_exec', args: [{ field: 'filename' }, { field: 'pid' }] }] },
     {
       probes: [
         { probe: 't:syscalls:sys_enter_openat', args: [{ field: 'filename', type: 'str' }], filter: { field: 'filename', op: '!=', value: '/etc/ld.so.cache' } },
@@ -91,11 +82,11 @@ export const trace = defineTool({
       uid: 0,
       comm: 'init',
       cgroup: '/sys/fs/cgroup',
-      maxEventsPerSecond: 100,
+      maxEventsPerSec: 100,
+      maxEvents: 10_000,
     },
     {
       probes: [{ probe: 'usdt:/usr/bin/python3.11:python:function__entry', args: [{ index: 0, type: 'str' }, { index: 1, type: 'str' }, { index: 2, type: 's64' }] }],
-      maxEventsPerSecond: 5000,
     },
   ],
 });

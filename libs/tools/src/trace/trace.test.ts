@@ -141,11 +141,13 @@ describeKernel('trace on the real kernel', () => {
     }
   });
 
-  it('maxEventsPerSecond: 3 gives 3 rows and counts the rest of the 7 calls in dropped', async () => {
-    const { result, stats } = await traceWorkload(trace, { file: binary, args: ['values'] }, tracing([{ probe: `u:${binary}:trace_f`, args: [{ index: 0, type: 's64' }] }], { maxEventsPerSecond: 3 }));
+  it('maxEventsPerSec: 3 gives 3 rows, counts the rest of the 7 calls in dropped, and stops the run', async () => {
+    const { result, stats } = await traceWorkload(trace, { file: binary, args: ['values'] }, tracing([{ probe: `u:${binary}:trace_f`, args: [{ index: 0, type: 's64' }] }], { maxEventsPerSec: 3 }));
     expect(result.rows.map((r) => r.args)).toEqual(VALUES.slice(0, 3).map((v) => [v]));
+    // The 7 calls come back to back, microseconds apart: all are over before the run sees the drops.
     expect(result.dropped).toBe(4);
     expect(stats.lostEvents).toBe(4);
+    expect(stats.stopReason).toBe('maxEventsPerSec');
   });
 
   /** A run that must fail before anything is attached, leaving no program or link of ours in the kernel. */

@@ -66,11 +66,11 @@ const columnsFor = (shapes: readonly ProbeShape[]): EventsResult['columns'] => [
  * anything is loaded), its selections written as configuration under its index, every probe attached
  * with that index as cookie. One row per hit that passed its filter: `args` in the order asked (numbers,
  * hex addresses, strings), `retval` for r:/kr: probes that asked for it (else null). `dropped` counts hits
- * over `maxEventsPerSecond` or not fitting in the ring buffer.
+ * over `maxEventsPerSec` or not fitting in the ring buffer.
  */
 export default defineRunner(trace, {
   layouts: { probe_configs: { key: u32, value: ProbeArgConfig } },
-  rodata: (p) => ({ ...taskFilterRodata(p), max_events_per_sec: p.maxEventsPerSecond }),
+  rodata: taskFilterRodata,
   prepare,
   beforeLoad: (obj, _p, { probes }) => loadProgramsFor(obj, probes, PROGRAMS),
   attach: (obj, p, { probes }) => attachProbes(obj, probes, PROGRAMS, p.pid),
