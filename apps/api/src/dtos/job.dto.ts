@@ -16,13 +16,10 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { HOST_NAME_PATTERN } from '../../../../libs/contracts/src/index.js';
+import { HOST_NAME_PATTERN, LABEL_PATTERN } from '../../../../libs/contracts/src/index.js';
 import { TOOL_CATALOG } from '../../../../libs/tools/src/catalog.js';
 import { JOB_STATUSES, type JobStatus } from '../entities/job.entity.js';
 import { RunResponseDto, RunSummaryDto } from './run.dto.js';
-
-/** Label keys and values, as agents publish them (BPFLEET_LABELS). */
-export const LABEL_PATTERN = /^[A-Za-z0-9._/-]{1,63}$/;
 
 export class HostSelectorDto {
   @ApiProperty({

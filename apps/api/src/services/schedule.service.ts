@@ -161,7 +161,7 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
     }
     const { ids, hasMore } = await this.scheduleRepository.jobIds(id, query.limit ?? DEFAULT_PAGE_SIZE, afterJobId);
     return {
-      items: await Promise.all(ids.map((jobId) => this.jobService.get(jobId))),
+      items: await this.jobService.getMany(ids),
       nextCursor: hasMore ? encodeCursor(ids[ids.length - 1]) : null,
     };
   }
