@@ -3,7 +3,7 @@
 #   ./dev.sh start        set everything up, then run the API and one agent for this host (Ctrl-C stops all)
 #   ./dev.sh test         set everything up, then run every test suite
 #   ./dev.sh agent NAME   start one more agent that identifies as host NAME
-#                         (agents inherit the environment: BPFLEET_ALLOW_CUSTOM_PROGRAMS=true lets them run bpftrace programs)
+#                         (agents inherit the environment: BPFLEET_LABELS=role=db,zone=a labels them, BPFLEET_ALLOW_CUSTOM_PROGRAMS=true lets them run bpftrace programs)
 #   ./dev.sh bench        run the benchmarks in bench/ (bpfleet vs libbpf-tools vs bpftrace)
 #   ./dev.sh openapi      write the API's /openapi.json over apps/cli/openapi.json, the spec the CLI is built on
 set -euo pipefail

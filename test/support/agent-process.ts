@@ -17,14 +17,18 @@ export interface AgentProcess {
  * Starts a real agent (the built `dist/apps/worker`) as its own process, identifying as host `name`.
  * `./dev.sh test` builds dist before the suites run.
  */
-export function startAgent(name: string, env: { redisUrl: string; queuePrefix: string; labels?: string }): AgentProcess {
+export function startAgent(
+  name: string,
+  env: { redisUrl: string; queuePrefix: string; labels?: string; concurrency?: number },
+): AgentProcess {
   const child = spawn(process.execPath, [AGENT_MAIN], {
     env: {
       ...process.env,
       REDIS_URL: env.redisUrl,
       BPFLEET_HOST_NAME: name,
       BPFLEET_QUEUE_PREFIX: env.queuePrefix,
-      BPFLEET_HOST_LABELS: env.labels ?? '',
+      BPFLEET_LABELS: env.labels ?? '',
+      ...(env.concurrency ? { BPFLEET_AGENT_CONCURRENCY: String(env.concurrency) } : {}),
       BPFLEET_HEARTBEAT_SEC: '1',
       LOG_LEVEL: process.env.AGENT_LOG_LEVEL ?? 'warn',
     },

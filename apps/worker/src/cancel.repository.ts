@@ -1,19 +1,17 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { hostCancelChannel, parseRunEnding, runCancelKey, type RunEnding } from '../../../libs/contracts/src/index.js';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
-import { RedisConnection } from './redis.connection.js';
+import type { WorkerConfig } from './config.js';
+import type { RedisConnection } from './redis.connection.js';
 
 /**
  * Reads the end requests (cancel or stop) the API leaves in Redis for this host's runs: the durable per-run keys and
  * the host's pub/sub channel of nudges (see runCancelKey / hostCancelChannel in libs/contracts).
  */
-@Injectable()
-export class CancelRepository implements OnApplicationShutdown {
+export class CancelRepository {
   private subscriber?: Redis;
 
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly config: Pick<WorkerConfig, 'queuePrefix' | 'hostName'>,
     private readonly redis: RedisConnection,
   ) {}
 
@@ -48,7 +46,8 @@ export class CancelRepository implements OnApplicationShutdown {
     return endings;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Unsubscribes and closes the subscriber's connection; a later {@link subscribe} opens a new one. */
+  async close(): Promise<void> {
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
     this.subscriber = undefined;
   }

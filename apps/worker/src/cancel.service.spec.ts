@@ -1,16 +1,16 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi, type Mocked } from 'vitest';
 import { mockOf } from '../../../test/support/mock.js';
 import { CancelRepository } from './cancel.repository.js';
 import type { RunEnding } from '../../../libs/contracts/src/index.js';
 import { CancelService, RunCancelledError, RunStoppedError } from './cancel.service.js';
-import type { WorkerConfig } from './config.js';
 
 describe(CancelService.name, () => {
   let sut: CancelService;
   let requested: Map<string, RunEnding>;
   let nudge: (runId: string) => void;
   let reconnected: () => void;
-  let cancels: Mocked<Pick<CancelRepository, 'subscribe' | 'endingsAmong'>>;
+  let cancels: Mocked<Pick<CancelRepository, 'subscribe' | 'endingsAmong' | 'close'>>;
 
   beforeEach(() => {
     vi.useFakeTimers();
@@ -23,13 +23,14 @@ describe(CancelService.name, () => {
       endingsAmong: vi.fn(
         async (ids: readonly string[]) => new Map([...requested].filter(([id]) => ids.includes(id))),
       ),
+      close: vi.fn(async () => {}),
     };
-    sut = new CancelService({ cancelPollMs: 2000 } as WorkerConfig, mockOf(CancelRepository, cancels));
-    sut.onApplicationBootstrap();
+    sut = new CancelService({ cancelPollMs: 2000 }, mockOf(CancelRepository, cancels), pino({ level: 'silent' }));
+    sut.start();
   });
 
-  afterEach(() => {
-    sut.onApplicationShutdown();
+  afterEach(async () => {
+    await sut.stop();
     vi.useRealTimers();
   });
 
@@ -83,6 +84,22 @@ describe(CancelService.name, () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(signal.aborted).toBe(false);
     expect(cancels.endingsAmong).toHaveBeenCalledTimes(1); // only begin's check: nudges of runs not held read nothing
+  });
+
+  it('holds a run from begin to end, and only then', async () => {
+    expect(sut.holds('run-a')).toBe(false);
+    await sut.begin('run-a');
+    expect(sut.holds('run-a')).toBe(true);
+    sut.end('run-a');
+    expect(sut.holds('run-a')).toBe(false);
+  });
+
+  it('unsubscribes on stop, and polls no more', async () => {
+    await sut.begin('run-a');
+    await sut.stop();
+    expect(cancels.close).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(cancels.endingsAmong).toHaveBeenCalledTimes(1); // begin's check only
   });
 
   it('starts a run anyway when Redis does not say whether it was cancelled', async () => {

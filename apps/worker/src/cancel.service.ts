@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { RunEnding } from '../../../libs/contracts/src/index.js';
-import { CancelRepository } from './cancel.repository.js';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
+import type { CancelRepository } from './cancel.repository.js';
+import type { WorkerConfig } from './config.js';
+import type { Logger } from './logger.js';
 
 /** The abort reason of a run whose cancellation was requested (as opposed to the agent shutting down). */
 export class RunCancelledError extends Error {
@@ -28,18 +28,18 @@ const START_CHECK_TIMEOUT_MS = 2000;
  * when a run starts, on every reconnection of the subscriber and every `cancelPollMs`, so a busy or
  * briefly disconnected agent still sees every request.
  */
-@Injectable()
-export class CancelService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(CancelService.name);
+export class CancelService {
   private readonly active = new Map<string, AbortController>();
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly config: Pick<WorkerConfig, 'cancelPollMs'>,
     private readonly cancels: CancelRepository,
+    private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Subscribes to this host's nudges and starts polling the keys of the runs in progress. */
+  start(): void {
     this.cancels
       .subscribe(
         (runId) => {
@@ -53,8 +53,10 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops polling and unsubscribes. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.cancels.close();
   }
 
   /**
@@ -70,6 +72,11 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
 
   end(runId: string): void {
     this.active.delete(runId);
+  }
+
+  /** Whether a run is in progress here (between {@link begin} and {@link end}). */
+  holds(runId: string): boolean {
+    return this.active.has(runId);
   }
 
   /** Aborts every run in progress with `reason` (agent shutdown). */
@@ -108,7 +115,7 @@ export class CancelService implements OnApplicationBootstrap, OnApplicationShutd
   private abortRun(runId: string, ending: RunEnding): void {
     const controller = this.active.get(runId);
     if (!controller || controller.signal.aborted) return;
-    this.logger.log(`run ${runId}: ${ending} requested, ending it`);
+    this.logger.info(`run ${runId}: ${ending} requested, ending it`);
     controller.abort(ending === 'stop' ? new RunStoppedError() : new RunCancelledError());
   }
 }

@@ -1,13 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { hostHeartbeatsKey, type HostHeartbeat } from '../../../libs/contracts/src/index.js';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
-import { RedisConnection } from './redis.connection.js';
+import type { WorkerConfig } from './config.js';
+import type { RedisConnection } from './redis.connection.js';
 
-@Injectable()
+/** Writes this host's heartbeat into the fleet's heartbeat hash. */
 export class HeartbeatRepository {
   private readonly key: string;
 
-  constructor(@Inject(WORKER_CONFIG) config: WorkerConfig, private readonly redis: RedisConnection) {
+  constructor(
+    config: Pick<WorkerConfig, 'queuePrefix'>,
+    private readonly redis: RedisConnection,
+  ) {
     this.key = hostHeartbeatsKey(config.queuePrefix);
   }
 

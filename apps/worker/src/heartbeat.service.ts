@@ -1,30 +1,30 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CapabilityRepository } from './capability.repository.js';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
-import { HeartbeatRepository } from './heartbeat.repository.js';
+import type { CapabilityRepository } from './capability.repository.js';
+import type { WorkerConfig } from './config.js';
+import type { HeartbeatRepository } from './heartbeat.repository.js';
+import type { Logger } from './logger.js';
 
 export const AGENT_VERSION = '0.1.0';
 
-/** Tells the control plane, through Redis, that this host is alive and what its kernel can do. */
-@Injectable()
-export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(HeartbeatService.name);
+/** Tells the control plane, through Redis, that this host is alive, how it is labelled and what its kernel can do. */
+export class HeartbeatService {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly config: Pick<WorkerConfig, 'hostName' | 'labels' | 'heartbeatMs'>,
     private readonly heartbeats: HeartbeatRepository,
     private readonly host: CapabilityRepository,
+    private readonly logger: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Beats once now (so the host is online before its queue is consumed), then every `heartbeatMs`. */
+  async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.config.heartbeatMs);
     this.timer.unref();
-    this.logger.log(`host ${this.config.hostName}: kernel ${this.host.kernel}, ${this.describeCapabilities()}`);
+    this.logger.info(`host ${this.config.hostName}: kernel ${this.host.kernel}, ${this.describeCapabilities()}, ${this.describeLabels()}`);
   }
 
-  onApplicationShutdown(): void {
+  stop(): void {
     clearInterval(this.timer);
   }
 
@@ -32,6 +32,11 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     const caps = Object.entries(this.host.capabilities);
     const missing = caps.filter(([, ok]) => !ok).map(([name]) => name);
     return missing.length ? `lacks ${missing.join(', ')}` : 'all capabilities';
+  }
+
+  private describeLabels(): string {
+    const pairs = Object.entries(this.config.labels).map(([key, value]) => `${key}=${value}`);
+    return pairs.length ? `labels ${pairs.join(',')}` : 'no labels';
   }
 
   private async beat(): Promise<void> {

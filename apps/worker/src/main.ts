@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { WorkerConfig } from './config.js';
 
 /**
@@ -6,24 +8,38 @@ import type { WorkerConfig } from './config.js';
  *   allocation and an idle agent keeps ~14 MB more of it resident than with 1 MB semi-spaces;
  * - `--optimize-for-size`: V8's own memory-over-speed trade-offs (~4 MB more); the agent's JS is not CPU-bound.
  * The ring-buffer consumer keeps its throughput with both (the bench runs it with these flags).
- * Heap flags only take effect when the isolate is created, so unless the launcher already passed them
- * (command line or NODE_OPTIONS) the agent re-executes itself once with them (process.execve: same pid, same
- * stdio), before anything is loaded or connected.
  */
 const AGENT_V8_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 
-function reexecWithV8Flags(): void {
+/**
+ * Environment the agent runs with unless its launcher set these: `MALLOC_ARENA_MAX=2` caps glibc's malloc arenas
+ * (one per allocating thread by default: V8's workers, libuv's pool), each keeping the memory freed in it;
+ * an agent that has run something keeps ~2 MB less resident, and its threads allocate little.
+ */
+const AGENT_ENV: Record<string, string> = { MALLOC_ARENA_MAX: '2' };
+
+/**
+ * Heap flags only take effect when the isolate is created and malloc settings when the process starts, so
+ * unless the launcher already gave them (command line, NODE_OPTIONS, environment) the agent re-executes itself
+ * once with them (process.execve: same pid, same stdio), before anything is loaded or connected.
+ */
+function reexecWithAgentSettings(): void {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   const missing = AGENT_V8_FLAGS.filter((f) => !given.some((g) => g.split('=')[0] === f.split('=')[0]));
-  if (missing.length === 0 || typeof process.execve !== 'function') return;
-  process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  const envMissing = Object.keys(AGENT_ENV).some((name) => process.env[name] === undefined);
+  if ((missing.length === 0 && !envMissing) || typeof process.execve !== 'function') return;
+  const env = { ...AGENT_ENV, ...process.env };
+  process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], env);
 }
 
 async function main(): Promise<void> {
-  reexecWithV8Flags();
+  reexecWithAgentSettings();
   // Loaded only after the re-exec, so the throwaway first process never pays for them.
-  await import('reflect-metadata');
-  const { ConfigError, loadWorkerConfig } = await import('./config.js');
+  const [{ ConfigError, loadWorkerConfig }, { createAgentLogger }, { Agent }] = await Promise.all([
+    import('./config.js'),
+    import('./logger.js'),
+    import('./agent.js'),
+  ]);
   let config: WorkerConfig;
   try {
     config = loadWorkerConfig();
@@ -34,37 +50,31 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const [{ NestFactory }, { Logger }, { WorkerModule }] = await Promise.all([
-    import('@nestjs/core'),
-    import('nestjs-pino'),
-    import('./worker.module.js'),
-  ]);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forConfig(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  // SIGINT/SIGTERM abort the runs in progress, release their BPF objects and close the queue.
-  app.enableShutdownHooks();
-  setImmediate(() => void prewarmMinimizedBtf());
+  const logger = createAgentLogger(config);
+  const agent = new Agent(config, logger);
+  // SIGINT/SIGTERM abort the runs in progress, release their BPF objects and close the queue; a second
+  // signal while that goes on changes nothing (each shutdown step runs once).
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info(`${signal}: shutting down`);
+    void agent.shutdown().then((clean) => process.exit(clean ? 0 : 1));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    await agent.start();
+  } catch (error) {
+    logger.fatal(`start-up failed: ${(error as Error).message}`);
+    await agent.shutdown();
+    process.exit(1);
+  }
+  prewarmMinimizedBtf();
 }
 
-/**
- * Makes (or finds in the on-disk cache) the minimized BTF of every catalog tool's BPF object now, once per
- * agent boot, so no run pays the ~25 ms of `bpftool gen min_core_btf` after a kernel or tool update
- * (libs/bpf min-btf.ts; runs fall back to the normal load path when it cannot be made).
- */
-async function prewarmMinimizedBtf(): Promise<void> {
-  const [{ TOOL_CATALOG }, { loadTool }, { bpfObjectPath, minimizedBtf }] = await Promise.all([
-    import('../../../libs/tools/src/catalog.js'),
-    import('../../../libs/tools/src/runners.js'),
-    import('../../../libs/bpf/src/index.js'),
-  ]);
-  for (const name of TOOL_CATALOG.keys()) {
-    try {
-      const tool = await loadTool(name)!;
-      if (tool.objectName) minimizedBtf(bpfObjectPath(tool.objectName));
-    } catch {
-      /* not built, or no bpftool: runs fall back to the normal load path */
-    }
-  }
+/** Starts prewarm-btf.js (see there) beside the agent; nothing waits for it, and its failure costs only speed. */
+function prewarmMinimizedBtf(): void {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./prewarm-btf.js', import.meta.url))], { stdio: 'ignore' });
+  child.on('error', () => {});
+  child.unref();
 }
 
 void main();

@@ -1,15 +1,13 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { TRACE_RESULTS_QUEUE, type RunMessage } from '../../../libs/contracts/src/index.js';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
-import { RedisConnection } from './redis.connection.js';
+import type { WorkerConfig } from './config.js';
+import type { RedisConnection } from './redis.connection.js';
 
 /** Sends run status and results to the control plane over the durable `trace-results` queue. */
-@Injectable()
-export class RunReportRepository implements OnApplicationShutdown {
+export class RunReportRepository {
   private readonly queue: Queue<RunMessage>;
 
-  constructor(@Inject(WORKER_CONFIG) config: WorkerConfig, redis: RedisConnection) {
+  constructor(config: Pick<WorkerConfig, 'queuePrefix'>, redis: RedisConnection) {
     this.queue = new Queue<RunMessage>(TRACE_RESULTS_QUEUE, { connection: redis.client, prefix: config.queuePrefix });
   }
 
@@ -27,7 +25,7 @@ export class RunReportRepository implements OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async close(): Promise<void> {
     await this.queue.close();
   }
 }

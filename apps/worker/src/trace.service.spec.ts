@@ -1,11 +1,12 @@
+import { pino } from 'pino';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Capabilities, RunMessage, TraceJobPayload } from '../../../libs/contracts/src/index.js';
 import { CAPABILITIES } from '../../../libs/contracts/src/index.js';
 import type { ToolRunner } from '../../../libs/tools/src/definition.js';
-import type { CapabilityRepository } from './capability.repository.js';
-import type { WorkerConfig } from './config.js';
-import type { RunReportRepository } from './run-report.repository.js';
-import type { ToolRunnerRepository } from './tool-runner.repository.js';
+import { mockOf } from '../../../test/support/mock.js';
+import { CapabilityRepository } from './capability.repository.js';
+import { RunReportRepository } from './run-report.repository.js';
+import { ToolRunnerRepository } from './tool-runner.repository.js';
 import { RunCancelledError, RunStoppedError } from './cancel.service.js';
 import { TraceService } from './trace.service.js';
 
@@ -25,7 +26,7 @@ describe(TraceService.name, () => {
   let sut: TraceService;
   let sent: RunMessage[];
   let runner: ReturnType<typeof vi.fn<ToolRunner>>;
-  let host: { kernel: string; capabilities: Capabilities };
+  let host: CapabilityRepository;
 
   beforeEach(() => {
     sent = [];
@@ -33,21 +34,38 @@ describe(TraceService.name, () => {
       ctx.onAttached();
       return { result: countsResult, stats: { attachMs: 3 } };
     });
-    host = { kernel: '6.18.0', capabilities: { ...allCapabilities } };
-    const reports: Pick<RunReportRepository, 'send'> = { send: vi.fn(async (message: RunMessage) => void sent.push(message)) };
-    const runners: Pick<ToolRunnerRepository, 'get'> = { get: vi.fn(async (name: string) => (name === 'syscount' ? runner : undefined)) };
-    sut = new TraceService(
-      { hostName: 'h1' } as WorkerConfig,
-      host as CapabilityRepository,
-      runners as ToolRunnerRepository,
-      reports as RunReportRepository,
-    );
+    host = mockOf(CapabilityRepository, { kernel: '6.18.0', capabilities: { ...allCapabilities } });
+    const reports = mockOf(RunReportRepository, { send: vi.fn(async (message: RunMessage) => void sent.push(message)) });
+    const runners = mockOf(ToolRunnerRepository, { get: vi.fn(async (name: string) => (name === 'syscount' ? runner : undefined)) });
+    const config = { hostName: 'h1', maxDurationSec: 3600, eventBudgetCaps: { maxEvents: 1_000_000, maxEventsPerSec: 100_000 } };
+    sut = new TraceService(config, host, runners, reports, pino({ level: 'silent' }));
   });
 
   it('reports running once attached, then the result with its stats', async () => {
     await sut.execute(payload(), new AbortController().signal);
     expect(sent.map((m) => m.type)).toEqual(['running', 'succeeded']);
     expect(sent[1]).toMatchObject({ runId: 'run-1', result: countsResult, stats: { attachMs: 3 } });
+  });
+
+  it('records the attach on its queue job before reporting running, so a run reported running is never rerun', async () => {
+    const order: string[] = [];
+    runner.mockImplementationOnce(async (ctx) => {
+      ctx.onAttached();
+      await vi.waitFor(() => expect(sent.map((m) => m.type)).toContain('running'));
+      return { result: countsResult, stats: {} };
+    });
+    await sut.execute(payload(), new AbortController().signal, async () => {
+      order.push(`recorded, ${sent.length} sent`);
+    });
+    expect(order).toEqual(['recorded, 0 sent']);
+    expect(sent.map((m) => m.type)).toEqual(['running', 'succeeded']);
+  });
+
+  it('still reports running when the attach could not be recorded', async () => {
+    await sut.execute(payload(), new AbortController().signal, async () => {
+      throw new Error('Connection is closed.');
+    });
+    expect(sent.map((m) => m.type)).toEqual(['running', 'succeeded']);
   });
 
   it('passes the duration in milliseconds and the params with their defaults filled in', async () => {
@@ -100,6 +118,16 @@ describe(TraceService.name, () => {
     expect(sent[1]).toMatchObject({ type: 'failed', error: 'the agent on h1 shut down during the run', stats: { tracedMs: 5 } });
   });
 
+  it('refuses, without retry, a durationSec or an event budget over its bounds: its queue is not trusted blindly', async () => {
+    await sut.execute(payload({ durationSec: 99_999 }), new AbortController().signal);
+    await sut.execute(payload({ tool: 'execsnoop', params: { maxEvents: 5_000_000 } }), new AbortController().signal);
+    expect(sent.map((m) => m.type === 'failed' && m.error)).toEqual([
+      'durationSec must be an integer from 1 to 3600, got 99999',
+      "invalid params: params.maxEvents must be <= 1000000 (the server's cap)",
+    ]);
+    expect(runner).not.toHaveBeenCalled();
+  });
+
   describe('stop', () => {
     it('reports a run stopped while attached as succeeded with what it saw: its trace window just ended early', async () => {
       const controller = new AbortController();
@@ -111,7 +139,7 @@ describe(TraceService.name, () => {
       });
       await sut.execute(payload(), controller.signal);
       expect(sent.map((m) => m.type)).toEqual(['running', 'succeeded']);
-      expect(sent[1]).toEqual({ type: 'succeeded', runId: 'run-1', at: expect.any(String), result: seen, stats: { tracedMs: 300 } });
+      expect(sent[1]).toEqual({ type: 'succeeded', runId: 'run-1', at: expect.any(String), result: seen, stats: { tracedMs: 300, stopReason: 'stop' } });
     });
 
     it('reports a run stopped before its probes were attached as cancelled: it observed nothing', async () => {
@@ -138,7 +166,7 @@ describe(TraceService.name, () => {
       });
       await sut.execute(payload(), controller.signal);
       expect(sent.map((m) => m.type)).toEqual(['running', 'cancelled']);
-      expect(sent[1]).toEqual({ type: 'cancelled', runId: 'run-1', at: expect.any(String), result: partial, stats: { tracedMs: 700 } });
+      expect(sent[1]).toEqual({ type: 'cancelled', runId: 'run-1', at: expect.any(String), result: partial, stats: { tracedMs: 700, stopReason: 'cancel' } });
     });
 
     it('keeps no result when the run was cancelled before its probes were attached', async () => {
@@ -148,7 +176,7 @@ describe(TraceService.name, () => {
         return { result: countsResult, stats: {} };
       });
       await sut.execute(payload(), controller.signal);
-      expect(sent).toEqual([{ type: 'cancelled', runId: 'run-1', at: expect.any(String), stats: {} }]);
+      expect(sent).toEqual([{ type: 'cancelled', runId: 'run-1', at: expect.any(String), stats: { stopReason: 'cancel' } }]);
     });
 
     it('does not start a run cancelled while it waited in the queue', async () => {

@@ -1,27 +1,33 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { RunMessage, TraceJobPayload } from '../../../libs/contracts/src/index.js';
 import type { ToolRunOutput } from '../../../libs/tools/src/definition.js';
-import { TOOL_CATALOG } from '../../../libs/tools/src/catalog.js';
-import { validateParams } from '../../../libs/tools/src/validate-params.js';
 import { RunCancelledError, RunStoppedError } from './cancel.service.js';
-import { CapabilityRepository } from './capability.repository.js';
-import { WORKER_CONFIG, type WorkerConfig } from './config.js';
-import { RunReportRepository } from './run-report.repository.js';
-import { ToolRunnerRepository } from './tool-runner.repository.js';
+import type { CapabilityRepository } from './capability.repository.js';
+import type { WorkerConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { RunReportRepository } from './run-report.repository.js';
+import type { ToolRunnerRepository } from './tool-runner.repository.js';
 
 const now = () => new Date().toISOString();
 
-/** Runs one tool for one run and reports every transition to the control plane. */
-@Injectable()
-export class TraceService {
-  private readonly logger = new Logger(TraceService.name);
+/** The catalog's schemas and their validator (Ajv): loaded with the first run, so an idle agent does not hold them. */
+const loadCatalog = async () => {
+  const [{ TOOL_CATALOG }, { validateParams }, { budgetProblems }] = await Promise.all([
+    import('../../../libs/tools/src/catalog.js'),
+    import('../../../libs/tools/src/validate-params.js'),
+    import('../../../libs/tools/src/event-budget.js'),
+  ]);
+  return { TOOL_CATALOG, validateParams, budgetProblems };
+};
 
+/** Runs one tool for one run and reports every transition to the control plane. */
+export class TraceService {
   constructor(
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly config: Pick<WorkerConfig, 'hostName' | 'maxDurationSec' | 'eventBudgetCaps'>,
     private readonly host: CapabilityRepository,
     private readonly runners: ToolRunnerRepository,
     private readonly reports: RunReportRepository,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -32,8 +38,11 @@ export class TraceService {
    * saw if they were attached (a partial result is more useful than none); with {@link RunStoppedError}
    * the trace window simply ended early: the run `succeeded` with what the probes saw (`cancelled` if
    * they never attached: there is no observation to report). Any other abort (shutdown) ends it `failed`.
+   *
+   * `recordAttached` is awaited once the probes are attached and before `running` is reported, so a run
+   * reported `running` is always one its queue knows must never be run again (see lost-run.ts).
    */
-  async execute(payload: TraceJobPayload, signal: AbortSignal): Promise<void> {
+  async execute(payload: TraceJobPayload, signal: AbortSignal, recordAttached: () => Promise<void> = async () => {}): Promise<void> {
     const { runId } = payload;
     let attached = false;
     try {
@@ -49,9 +58,7 @@ export class TraceService {
         signal,
         onAttached: () => {
           attached = true;
-          this.reports.send({ type: 'running', runId, at: now() }).catch((error: Error) => {
-            this.logger.warn(`run ${runId}: could not report running: ${error.message}`);
-          });
+          void this.reportRunning(runId, recordAttached);
         },
       });
       if (signal.aborted) {
@@ -63,7 +70,7 @@ export class TraceService {
       const message = error instanceof Error ? error.message : String(error);
       if (signal.reason instanceof RunCancelledError || signal.reason instanceof RunStoppedError) {
         // The runner gave up on the abort instead of returning what it had: cancelled, without a result.
-        this.logger.log(`run ${runId} (${payload.tool}) cancelled; the runner returned no result: ${message}`);
+        this.logger.info(`run ${runId} (${payload.tool}) cancelled; the runner returned no result: ${message}`);
         await this.reports.send(this.abortedMessage(runId, signal));
         return;
       }
@@ -72,7 +79,23 @@ export class TraceService {
     }
   }
 
+  private async reportRunning(runId: string, recordAttached: () => Promise<void>): Promise<void> {
+    try {
+      await recordAttached();
+    } catch (error) {
+      this.logger.warn(`run ${runId}: could not record the attach on its queue job (were this agent lost now, the run would be run again): ${(error as Error).message}`);
+    }
+    try {
+      await this.reports.send({ type: 'running', runId, at: now() });
+    } catch (error) {
+      this.logger.warn(`run ${runId}: could not report running: ${(error as Error).message}`);
+    }
+  }
+
   private abortedMessage(runId: string, signal: AbortSignal, output?: ToolRunOutput, attached = false): RunMessage {
+    // A budget the runner hit first stays the reason; otherwise the request that ended the window is.
+    if (output && signal.reason instanceof RunStoppedError) output.stats.stopReason ??= 'stop';
+    if (output && signal.reason instanceof RunCancelledError) output.stats.stopReason ??= 'cancel';
     if (signal.reason instanceof RunStoppedError && output && attached) {
       return { type: 'succeeded', runId, at: now(), result: output.result, stats: output.stats };
     }
@@ -88,9 +111,14 @@ export class TraceService {
 
   /** Rechecks what the API checked: the agent must not trust its queue blindly. */
   private async prepare(payload: TraceJobPayload) {
+    const { TOOL_CATALOG, validateParams, budgetProblems } = await loadCatalog();
     const tool = TOOL_CATALOG.get(payload.tool);
     if (!tool) throw new UnrecoverableError(`unknown tool "${payload.tool}"`);
-    const errors = validateParams(tool, payload.params);
+    const { durationSec } = payload;
+    if (!Number.isInteger(durationSec) || durationSec < 1 || durationSec > this.config.maxDurationSec) {
+      throw new UnrecoverableError(`durationSec must be an integer from 1 to ${this.config.maxDurationSec}, got ${JSON.stringify(durationSec)}`);
+    }
+    const errors = [...validateParams(tool, payload.params), ...budgetProblems(tool, payload.params, this.config.eventBudgetCaps)];
     if (errors.length) {
       throw new UnrecoverableError(`invalid params: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     }
