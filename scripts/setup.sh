@@ -15,6 +15,8 @@ SYSTEM_PACKAGES=(
   "python3:python3"
   # Validates docker-compose.yml in test/deploy (no engine is needed for `docker-compose config`).
   "docker-compose:docker-compose"
+  # The web UI's browser tests (test/web) drive Debian's chromium: no test tool downloads a browser.
+  "chromium:chromium"
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -57,6 +59,8 @@ ensure_node_modules() {
 build() {
   # The CLI builds on its own (types generated from its committed spec, its own dist/), as it packs alone.
   npm run --silent build --workspace @bpfleet/cli
+  # The web UI (apps/web/dist), which the API serves at /.
+  npm run --silent build --workspace @bpfleet/web -- --logLevel warn
   npx --no-install tsc -p tsconfig.build.json
   bash scripts/build-bpf.sh
 }

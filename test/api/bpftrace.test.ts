@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptoRepository } from '../../apps/api/src/repositories/crypto.repository.js';
-import { TokenRepository } from '../../apps/api/src/repositories/token.repository.js';
 import { createTestEnv, sql, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
 
 /** The bpftrace tool through the API: admin tokens only, hosts whose agent allows custom programs only. */
@@ -21,10 +19,7 @@ describe('bpftrace jobs', () => {
     await env.heartbeat('allows'); // every capability, customPrograms included
     await env.heartbeat('refuses', { tracepoint: true, bpftrace: true, customPrograms: false });
     api = await startApi(env);
-    // The API creates only the admin token; a user token is a row of the same table.
-    const crypto = api.app.get(CryptoRepository);
-    userToken = crypto.randomToken();
-    await api.app.get(TokenRepository).ensure('reader', 'user', crypto.sha256(userToken));
+    userToken = await api.createToken('ci', ['read', 'run']);
     await waitFor(async () => (await api.request('GET', '/v1/hosts')).body.length === 2);
   });
 

@@ -5,9 +5,7 @@
  * heartbeats: the jobs' runs stay queued, which is all a schedule is responsible for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptoRepository } from '../../apps/api/src/repositories/crypto.repository.js';
 import { SCHEDULES_QUEUE } from '../../apps/api/src/repositories/scheduler.repository.js';
-import { TokenRepository } from '../../apps/api/src/repositories/token.repository.js';
 import { ScheduleService } from '../../apps/api/src/services/schedule.service.js';
 import { createTestEnv, sql, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
 
@@ -85,9 +83,7 @@ describe('schedules', () => {
     env = await createTestEnv('schedules');
     await env.heartbeat('sched-1', undefined, { labels: { role: 'db' } });
     api = await startApi(env);
-    const crypto = api.app.get(CryptoRepository);
-    userToken = crypto.randomToken();
-    await api.app.get(TokenRepository).ensure('reader', 'user', crypto.sha256(userToken));
+    userToken = await api.createToken('ci', ['read', 'run']);
   });
 
   afterAll(async () => {
@@ -136,16 +132,15 @@ describe('schedules', () => {
       expect(await schedulers().getJobSchedulersCount()).toBe(0);
     });
 
-    it('refuses an admin-only tool to a user token (403), and lets it schedule the others', async () => {
-      const bpftrace = { tool: 'bpftrace', hosts: ['sched-1'], durationSec: 1, params: { program: 'BEGIN { exit(); }' } };
-      const refused = await api.request('POST', '/v1/schedules', { body: { ...valid, job: bpftrace }, token: userToken });
+    it('takes the admin scope to create, change or delete a schedule; a run-scoped token may read them', async () => {
+      const refused = await api.request('POST', '/v1/schedules', { body: { ...valid, name: 'by-ci' }, token: userToken });
       expect(refused.status).toBe(403);
-      expect(refused.body.message).toBe(
-        'tool "bpftrace" is admin-only: it runs a program the caller writes, with the agent\'s privileges; use an admin token',
-      );
-      const allowed = await api.request('POST', '/v1/schedules', { body: { ...valid, name: 'by-user' }, token: userToken });
-      expect(allowed.status).toBe(201);
-      expect((await api.request('DELETE', `/v1/schedules/${allowed.body.id}`, { token: userToken })).status).toBe(204);
+      expect(refused.body).toMatchObject({ scope: 'admin', message: 'this request needs the "admin" scope; token "ci" has read, run' });
+      const created = await create({ ...valid, name: 'by-admin' });
+      expect((await api.request('GET', `/v1/schedules/${created.id}`, { token: userToken })).status).toBe(200);
+      expect((await api.request('PATCH', `/v1/schedules/${created.id}`, { body: { enabled: false }, token: userToken })).status).toBe(403);
+      expect((await api.request('DELETE', `/v1/schedules/${created.id}`, { token: userToken })).status).toBe(403);
+      expect((await api.request('DELETE', `/v1/schedules/${created.id}`)).status).toBe(204);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createApp } from '../../apps/api/src/app.js';
 import { loadConfig, type ApiConfig } from '../../apps/api/src/config.js';
 import type { TestEnv } from './env.js';
@@ -23,6 +23,8 @@ export interface RunningApi {
     path: string,
     options?: { body?: unknown; rawBody?: string; headers?: Record<string, string>; token?: string | null },
   ): Promise<ApiResponse<T>>;
+  /** A new token with these scopes, made through POST /v1/tokens with the admin token. */
+  createToken(name: string, scopes: ('read' | 'run' | 'admin')[]): Promise<string>;
   /** Stops the API (idempotent). The env's database and Redis keys stay, so another API can take over. */
   close(): Promise<void>;
 }
@@ -32,7 +34,9 @@ export interface RunningApi {
  * with fast timers (heartbeat sync 200 ms, reaper 200 ms) unless `overrides` say otherwise.
  */
 export async function startApi(env: TestEnv, overrides: Partial<ApiConfig> = {}): Promise<RunningApi> {
-  const token = overrides.adminToken ?? randomBytes(24).toString('base64url');
+  // Every API over one env shares its admin token, as replicas share BPFLEET_ADMIN_TOKEN (a different one
+  // would replace it: the bootstrap token follows the setting).
+  const token = overrides.adminToken ?? createHash('sha256').update(`admin:${env.databaseUrl}`).digest('base64url');
   const config: ApiConfig = {
     ...loadConfig({
       DATABASE_URL: env.databaseUrl,
@@ -54,7 +58,7 @@ export async function startApi(env: TestEnv, overrides: Partial<ApiConfig> = {})
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   let closed = false;
-  return {
+  const api: RunningApi = {
     url,
     token,
     app,
@@ -78,10 +82,16 @@ export async function startApi(env: TestEnv, overrides: Partial<ApiConfig> = {})
       }
       return { status: response.status, headers: response.headers, body: parsed as any };
     },
+    async createToken(name, scopes) {
+      const res = await api.request('POST', '/v1/tokens', { body: { name, scopes } });
+      if (res.status !== 201) throw new Error(`POST /v1/tokens answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
     },
   };
+  return api;
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config.js';
 import { API_CONFIG } from './constants.js';
+import { AuditController } from './controllers/audit.controller.js';
 import { CheckController } from './controllers/check.controller.js';
 import { CompareController } from './controllers/compare.controller.js';
 import { HealthController } from './controllers/health.controller.js';
@@ -11,10 +12,12 @@ import { HostController } from './controllers/host.controller.js';
 import { JobController } from './controllers/job.controller.js';
 import { RunController } from './controllers/run.controller.js';
 import { ScheduleController } from './controllers/schedule.controller.js';
+import { TokenController } from './controllers/token.controller.js';
 import { ToolController } from './controllers/tool.controller.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { ENTITIES } from './entities/index.js';
 import { AuthGuard } from './middleware/auth.guard.js';
+import { AuditRepository } from './repositories/audit.repository.js';
 import { CheckRepository } from './repositories/check.repository.js';
 import { CryptoRepository } from './repositories/crypto.repository.js';
 import { DatabaseRepository } from './repositories/database.repository.js';
@@ -27,6 +30,7 @@ import { ScheduleRepository } from './repositories/schedule.repository.js';
 import { SchedulerRepository } from './repositories/scheduler.repository.js';
 import { StorageRepository } from './repositories/storage.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
+import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
 import { CheckService } from './services/check.service.js';
 import { CompareService } from './services/compare.service.js';
@@ -36,9 +40,11 @@ import { JobService } from './services/job.service.js';
 import { ResultService } from './services/result.service.js';
 import { RunService } from './services/run.service.js';
 import { ScheduleService } from './services/schedule.service.js';
+import { TokenService } from './services/token.service.js';
 import { ToolService } from './services/tool.service.js';
 
 const repositories = [
+  AuditRepository,
   CheckRepository,
   CryptoRepository,
   DatabaseRepository,
@@ -53,6 +59,8 @@ const repositories = [
   TokenRepository,
 ];
 const services = [
+  AuditService,
+  TokenService,
   AuthService,
   CheckService,
   CompareService,
@@ -94,6 +102,8 @@ export class AppModule {
         CompareController,
         CheckController,
         ScheduleController,
+        TokenController,
+        AuditController,
         HealthController,
       ],
       providers: [

@@ -1,11 +1,16 @@
 import 'reflect-metadata';
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import fastifyStatic from '@fastify/static';
+import { BadRequestException, Logger as NestLogger, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
+import { AuditService } from './services/audit.service.js';
 import type { ApiConfig } from './config.js';
+import { registerAuditHook } from './middleware/audit.hook.js';
 import { ErrorFilter } from './middleware/error.filter.js';
 import { registerHttpEdgeCases } from './middleware/http-edge-cases.js';
 import { registerJsonBodyParser } from './middleware/json-body.js';
@@ -46,6 +51,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  registerAuditHook(fastify, app.get(AuditService));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(
     new ValidationPipe({
@@ -64,9 +70,40 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     raw: ['json'],
     customSiteTitle: 'bpfleet API',
   });
+  await serveWebUi(app);
 
   await app.init();
   return app;
+}
+
+/** The web UI's build (apps/web/dist), from the source (apps/api/src) or the build (dist/apps/api/src). */
+const WEB_UI_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/apps/') ? '../../../../apps/web/dist/' : '../../web/dist/', import.meta.url));
+
+/**
+ * Serves the web UI (apps/web) at `/`, same origin as the API, so it needs no CORS and no URL setting. The
+ * files are public (they hold no data; every data call still needs the bearer token). Any other GET path
+ * that is not an API path and has no file extension is a client-side route and gets index.html; unknown
+ * `/v1/...` paths and missing files keep the API's JSON 404. Hashed assets are cached for good, index.html
+ * is revalidated so a new build is picked up at once.
+ */
+async function serveWebUi(app: NestFastifyApplication): Promise<void> {
+  if (!existsSync(`${WEB_UI_DIR}index.html`)) {
+    new NestLogger('WebUi').warn(`no web UI build in ${WEB_UI_DIR} (npm run build --workspace @bpfleet/web): / is not served`);
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: WEB_UI_DIR,
+    prefix: '/',
+    // Routes for the files present at boot, so the catch-all below only sees paths that are not files.
+    wildcard: false,
+    setHeaders: (reply, path) =>
+      reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  app.getHttpAdapter().getInstance().get('/*', (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (path === '/v1' || path.startsWith('/v1/') || /\.[^/]*$/.test(path)) return reply.callNotFound();
+    return reply.sendFile('index.html');
+  });
 }
 
 function validationException(errors: ValidationError[]): BadRequestException {

@@ -14,14 +14,14 @@ import {
 } from '@nestjs/swagger';
 import { CheckListQueryDto, CheckListResponseDto, CheckResponseDto, CreateCheckDto } from '../dtos/check.dto.js';
 import { ErrorResponseDto } from '../dtos/error.dto.js';
-import { Auth } from '../middleware/auth.guard.js';
+import { Auth, RequireScope } from '../middleware/auth.guard.js';
 import { UuidPipe } from '../middleware/uuid.pipe.js';
 import type { AuthContext } from '../services/auth.service.js';
 import { CheckService } from '../services/check.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('checks')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/checks')
 export class CheckController {
   constructor(private readonly service: CheckService) {}
@@ -51,7 +51,11 @@ export class CheckController {
       details: [{ field: 'thresholds.p42', message: 'unknown threshold for a histogram result; use p50, p90, p99, p999, max, mean or count' }],
     },
   })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The candidate tool is admin-only and the token is not an admin token.' })
+  @RequireScope('run')
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'The token lacks the `run` scope, or the candidate tool is admin-only and the token lacks `admin`.',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is over 1 MiB.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'The body is not `application/json`.' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis did not take the candidate job.' })

@@ -15,7 +15,7 @@ import { CompareService } from '../services/compare.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('compare')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/compare')
 export class CompareController {
   constructor(private readonly service: CompareService) {}

@@ -6,7 +6,7 @@ import { HostService } from '../services/host.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('hosts')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/hosts')
 export class HostController {
   constructor(private readonly service: HostService) {}

@@ -22,12 +22,12 @@ import {
   JobResponseDto,
   TagJobDto,
 } from '../dtos/job.dto.js';
-import { Auth } from '../middleware/auth.guard.js';
+import { Auth, RequireScope } from '../middleware/auth.guard.js';
 import { UuidPipe } from '../middleware/uuid.pipe.js';
 import type { AuthContext } from '../services/auth.service.js';
 import { CompareService } from '../services/compare.service.js';
 import { JobService } from '../services/job.service.js';
-import { ApiBearer } from '../utils/openapi.js';
+import { ApiBearer, ApiScope } from '../utils/openapi.js';
 
 const JOB_ID = { name: 'id', format: 'uuid', description: 'The job id, as POST /v1/jobs returned it.' } as const;
 
@@ -44,7 +44,7 @@ const unknownJob = {
 };
 
 @ApiTags('jobs')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/jobs')
 export class JobController {
   constructor(
@@ -75,9 +75,11 @@ export class JobController {
       details: [{ field: 'params.pid', message: 'must be >= 1' }],
     },
   })
+  @RequireScope('run')
   @ApiForbiddenResponse({
     type: ErrorResponseDto,
-    description: 'The tool is `adminOnly` (GET /v1/tools) and the token is not an admin token.',
+    description:
+      'The token lacks the `run` scope, or the tool is `adminOnly` (GET /v1/tools) and the token lacks `admin`.',
     example: {
       statusCode: 403,
       error: 'Forbidden',
@@ -122,6 +124,7 @@ export class JobController {
   }
 
   @Post(':id/cancel')
+  @ApiScope('run')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'cancelJob',
@@ -159,6 +162,7 @@ export class JobController {
   }
 
   @Post(':id/stop')
+  @ApiScope('run')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'stopJob',
@@ -191,6 +195,7 @@ export class JobController {
   }
 
   @Post(':id/tags')
+  @ApiScope('run')
   @HttpCode(200)
   @ApiOperation({
     operationId: 'tagJob',
@@ -218,6 +223,7 @@ export class JobController {
   }
 
   @Delete(':id/tags/:tag')
+  @ApiScope('run')
   @ApiOperation({ operationId: 'untagJob', summary: 'Remove a tag from a job' })
   @ApiParam(JOB_ID)
   @ApiParam({ name: 'tag', description: 'The tag to remove (URL-encoded: `release%2F1.4`).' })

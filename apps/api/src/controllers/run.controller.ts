@@ -9,7 +9,7 @@ import { RunService } from '../services/run.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('runs')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/runs')
 export class RunController {
   constructor(private readonly service: RunService) {}

@@ -3,7 +3,6 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -27,7 +26,7 @@ import { Auth } from '../middleware/auth.guard.js';
 import { UuidPipe } from '../middleware/uuid.pipe.js';
 import type { AuthContext } from '../services/auth.service.js';
 import { ScheduleService } from '../services/schedule.service.js';
-import { ApiBearer } from '../utils/openapi.js';
+import { ApiBearer, ApiScope } from '../utils/openapi.js';
 
 const SCHEDULE_ID = { name: 'id', format: 'uuid', description: 'The schedule id, as POST /v1/schedules returned it.' } as const;
 
@@ -49,15 +48,6 @@ const redisAway = {
   type: ErrorResponseDto,
   description: 'Redis did not take the change of the schedule\'s timer: nothing was changed; retry.',
 } as const;
-const adminOnlySchedule = {
-  type: ErrorResponseDto,
-  description: 'The schedule runs an admin-only tool and the token is not an admin token.',
-  example: {
-    statusCode: 403,
-    error: 'Forbidden',
-    message: 'schedule "nightly-custom" runs the admin-only tool "bpftrace": only an admin token may change or delete it',
-  },
-} as const;
 const pageProblem = {
   statusCode: 400,
   error: 'Bad Request',
@@ -66,7 +56,7 @@ const pageProblem = {
 };
 
 @ApiTags('schedules')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/schedules')
 export class ScheduleController {
   constructor(private readonly service: ScheduleService) {}
@@ -96,7 +86,7 @@ export class ScheduleController {
       details: [{ field: 'cron', message: 'Constraint error, got value 61 expected range 0-59' }],
     },
   })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The job\'s tool is admin-only and the token is not an admin token.' })
+  @ApiScope('admin')
   @ApiConflictResponse({
     type: ErrorResponseDto,
     description: 'Another schedule has this name.',
@@ -157,7 +147,7 @@ export class ScheduleController {
       details: [{ field: 'body', message: 'give at least one of cron, timezone, enabled, job, tags' }],
     },
   })
-  @ApiForbiddenResponse(adminOnlySchedule)
+  @ApiScope('admin')
   @ApiNotFoundResponse(unknownSchedule)
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'The body is over 1 MiB.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'The body is not `application/json`.' })
@@ -176,11 +166,11 @@ export class ScheduleController {
   @ApiParam(SCHEDULE_ID)
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiBadRequestResponse({ ...badId, description: '`id` is not a UUID.' })
-  @ApiForbiddenResponse(adminOnlySchedule)
+  @ApiScope('admin')
   @ApiNotFoundResponse(unknownSchedule)
   @ApiServiceUnavailableResponse(redisAway)
-  delete(@Param('id', UuidPipe) id: string, @Auth() auth: AuthContext): Promise<void> {
-    return this.service.delete(id, auth);
+  delete(@Param('id', UuidPipe) id: string): Promise<void> {
+    return this.service.delete(id);
   }
 
   @Get(':id/jobs')

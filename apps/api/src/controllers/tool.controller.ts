@@ -5,7 +5,7 @@ import { ToolService } from '../services/tool.service.js';
 import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('tools')
-@ApiBearer()
+@ApiBearer('read')
 @Controller('v1/tools')
 export class ToolController {
   constructor(private readonly service: ToolService) {}

@@ -24,4 +24,7 @@ export class ErrorResponseDto {
 
   @ApiPropertyOptional({ type: [ErrorDetailDto], description: 'One entry per offending field, on validation errors.' })
   details?: ErrorDetailDto[];
+
+  @ApiPropertyOptional({ enum: ['read', 'run', 'admin'], description: 'On a 403 for a missing scope: the scope the request needs.' })
+  scope?: string;
 }

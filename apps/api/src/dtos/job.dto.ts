@@ -154,6 +154,9 @@ export class JobResponseDto {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The schedule that fired this job.' })
   scheduleId: string | null;
 
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The token that created it (GET /v1/tokens); null once deleted.' })
+  createdBy: string | null;
+
   @ApiProperty({ type: [String], description: 'Its tags, sorted (POST /v1/jobs/:id/tags).', example: ['main'] })
   tags: string[];
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ScheduleEntity, type ScheduledJob } from '../entities/schedule.entity.js';
-import type { TokenRole } from '../entities/token.entity.js';
+import type { AuthContext } from '../services/auth.service.js';
+import type { Scope } from '../entities/token.entity.js';
 
 export interface NewSchedule {
   name: string;
@@ -119,13 +120,21 @@ export class ScheduleRepository {
   }
 
   /** The schedule and the role of the token that created it now (null when that token is gone). */
-  async getWithCreatorRole(id: string): Promise<{ schedule: ScheduleEntity; creatorRole: TokenRole | null } | null> {
+  /**
+   * The schedule and the rights of the token that created it, as they are now: null rights when that token
+   * was deleted, revoked or has expired (a schedule never outlives its creator's access).
+   */
+  async getWithCreator(id: string): Promise<{ schedule: ScheduleEntity; creator: AuthContext | null } | null> {
     const schedule = await this.getById(id);
     if (!schedule) return null;
-    const [token]: { role: TokenRole }[] = schedule.createdBy
-      ? await this.dataSource.query(`SELECT role FROM tokens WHERE id = $1`, [schedule.createdBy])
+    const [token]: { id: string; name: string; scopes: Scope[] }[] = schedule.createdBy
+      ? await this.dataSource.query(
+          `SELECT id, name, scopes FROM tokens
+           WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+          [schedule.createdBy],
+        )
       : [];
-    return { schedule, creatorRole: token?.role ?? null };
+    return { schedule, creator: token ? { tokenId: token.id, tokenName: token.name, scopes: token.scopes } : null };
   }
 
   /** Newest first; `afterId` is the last schedule of the previous page. Reads one more row to know if there is a next page. */

@@ -2,15 +2,21 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
 import type { ApiConfig } from '../config.js';
 import { API_CONFIG } from '../constants.js';
-import type { TokenRole } from '../entities/token.entity.js';
+import type { Scope } from '../entities/token.entity.js';
 import { CryptoRepository } from '../repositories/crypto.repository.js';
 import { StorageRepository } from '../repositories/storage.repository.js';
 import { TokenRepository } from '../repositories/token.repository.js';
 
 export interface AuthContext {
   tokenId: string;
-  role: TokenRole;
+  tokenName: string;
+  scopes: readonly Scope[];
 }
+
+/** Why a bearer token was refused (the 401's message). */
+export type AuthFailure = 'missing' | 'invalid' | 'expired';
+
+export const hasScope = (auth: AuthContext, scope: Scope): boolean => auth.scopes.includes(scope);
 
 /** Where the first admin token came from; main.ts prints it so the operator can use the API. */
 export interface AdminTokenInfo {
@@ -33,7 +39,7 @@ export class AuthService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.adminToken = await this.resolveAdminToken();
-    await this.tokenRepository.ensure('admin', 'admin', this.cryptoRepository.sha256(this.adminToken.token));
+    await this.tokenRepository.setBootstrap(this.cryptoRepository.sha256(this.adminToken.token));
   }
 
   getAdminToken(): AdminTokenInfo {
@@ -41,12 +47,15 @@ export class AuthService implements OnModuleInit {
     return this.adminToken;
   }
 
-  /** The caller behind an `Authorization` header value, or undefined when it is not a known bearer token. */
-  async authenticate(authorization: string | undefined): Promise<AuthContext | undefined> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) return undefined;
+  /** The caller behind an `Authorization` header value, or why there is none (no, unknown, revoked or expired token). */
+  async authenticate(authorization: string | undefined): Promise<AuthContext | AuthFailure> {
+    if (authorization === undefined) return 'missing';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) return 'invalid';
     const token = await this.tokenRepository.getByHash(this.cryptoRepository.sha256(match[1]));
-    return token ? { tokenId: token.id, role: token.role } : undefined;
+    if (!token || token.revokedAt) return 'invalid';
+    if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return 'expired';
+    return { tokenId: token.id, tokenName: token.name, scopes: token.scopes };
   }
 
   /** BPFLEET_ADMIN_TOKEN wins; else the token kept in `<dataDir>/admin.token`, generated on first boot. */

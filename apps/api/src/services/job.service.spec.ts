@@ -9,6 +9,7 @@ import { QueueRepository } from '../repositories/queue.repository.js';
 import { RedisRepository } from '../repositories/redis.repository.js';
 import { mockOf } from '../../../../test/support/mock.js';
 import { HostService } from './host.service.js';
+import type { AuthContext } from './auth.service.js';
 import { JobService } from './job.service.js';
 import { ToolService } from './tool.service.js';
 
@@ -52,7 +53,7 @@ function setup(hosts: HostEntity[]) {
   return { sut, jobRepository, queueRepository, redisRepository };
 }
 
-const auth = { tokenId: 'token-1', role: 'admin' as const };
+const auth: AuthContext = { tokenId: 'token-1', tokenName: 'admin', scopes: ['read', 'run', 'admin'] };
 
 describe(JobService.name, () => {
   it('creates, then enqueues one payload per run with defaults filled in', async () => {
@@ -128,7 +129,7 @@ describe(JobService.name, () => {
 
     it('refuses a non-admin token with 403 naming the reason, before writing anything', async () => {
       const { sut, jobRepository, queueRepository } = setup([host('a', allowed)]);
-      const error = await sut.create(job, { tokenId: 'token-2', role: 'user' }).catch((e: unknown) => e);
+      const error = await sut.create(job, { tokenId: 'token-2', tokenName: 'ci', scopes: ['read', 'run'] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ForbiddenException);
       expect((error as ForbiddenException).getStatus()).toBe(403);
       expect((error as ForbiddenException).message).toMatch(/tool "bpftrace" is admin-only/);

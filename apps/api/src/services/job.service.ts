@@ -29,7 +29,7 @@ import { RedisRepository } from '../repositories/redis.repository.js';
 import { decodeCursor, encodeCursor } from '../utils/cursor.js';
 import { invalidField, invalidFields, type FieldProblem } from '../utils/errors.js';
 import { deriveJobStatus, isJobFinished } from '../utils/job-status.js';
-import type { AuthContext } from './auth.service.js';
+import { hasScope, type AuthContext } from './auth.service.js';
 import { HostService } from './host.service.js';
 import { ToolService } from './tool.service.js';
 
@@ -135,7 +135,7 @@ export class JobService {
       const known = [...this.toolService.list().map((t) => t.name)].join(', ');
       throw invalidField('tool', `unknown tool "${dto.tool}" (known: ${known})`);
     }
-    if (tool.adminOnly && auth.role !== 'admin') {
+    if (tool.adminOnly && !hasScope(auth, 'admin')) {
       throw new ForbiddenException({
         statusCode: 403,
         error: 'Forbidden',
@@ -389,6 +389,7 @@ function toJobDto({ job, runs, tags }: JobWithRuns): JobResponseDto {
     target: job.target,
     dispatchTimeoutSec: job.dispatchTimeoutSec,
     scheduleId: job.scheduleId,
+    createdBy: job.createdBy,
     tags,
     createdAt: job.createdAt.toISOString(),
     runs: runs.map((run) => ({

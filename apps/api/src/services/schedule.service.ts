@@ -1,7 +1,6 @@
 import {
   BadRequestException,
   ConflictException,
-  ForbiddenException,
   HttpException,
   HttpStatus,
   Inject,
@@ -31,7 +30,6 @@ import { decodeCursor, encodeCursor } from '../utils/cursor.js';
 import { invalidField, invalidFields, type FieldProblem } from '../utils/errors.js';
 import type { AuthContext } from './auth.service.js';
 import { JobService } from './job.service.js';
-import { ToolService } from './tool.service.js';
 
 /** The zone a cron is read in when the caller names none: the same on every replica, whatever its host's zone. */
 export const DEFAULT_TIMEZONE = 'UTC';
@@ -56,7 +54,6 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
     private readonly scheduleRepository: ScheduleRepository,
     private readonly schedulerRepository: SchedulerRepository,
     private readonly jobService: JobService,
-    private readonly toolService: ToolService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -121,7 +118,6 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
     if (given.length === 0) throw invalidField('body', `give at least one of ${PATCHABLE.join(', ')}`);
     const current = await this.scheduleRepository.getById(id);
     if (!current) throw scheduleNotFound(id);
-    this.checkMayChange(current, auth);
 
     const cron = dto.cron === undefined ? undefined : normalizeCron(dto.cron);
     const problems =
@@ -140,10 +136,9 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Deletes the schedule and its timer. Its jobs stay, unlinked but still tagged `schedule:<name>`. */
-  async delete(id: string, auth: AuthContext): Promise<void> {
+  async delete(id: string): Promise<void> {
     const current = await this.scheduleRepository.getById(id);
     if (!current) throw scheduleNotFound(id);
-    this.checkMayChange(current, auth);
     const deleted = await this.scheduleRepository.delete(id, (schedule) => this.syncTimer({ ...schedule, enabled: false }));
     if (!deleted) throw scheduleNotFound(id);
     this.logger.log(`schedule ${id} (${current.name}): deleted`);
@@ -167,21 +162,21 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * One tick: makes the schedule's job with its creator's role, at most once per fire key. A job that cannot
+   * One tick: makes the schedule's job with its creator's rights, at most once per fire key. A job that cannot
    * be made now (no host matches, the job's own problem, Redis refused its runs) is not retried: the reason
    * is recorded on the schedule (`lastError`) and the next tick tries again. Anything else (Postgres away)
    * is thrown, so BullMQ retries the firing.
    */
   async fire(firing: Firing): Promise<void> {
-    const found = await this.scheduleRepository.getWithCreatorRole(firing.scheduleId);
+    const found = await this.scheduleRepository.getWithCreator(firing.scheduleId);
     // Deleted or disabled after BullMQ made this tick: the reconciliation removes a timer left behind.
     if (!found?.schedule.enabled) return;
-    const { schedule, creatorRole } = found;
-    if (!schedule.createdBy || !creatorRole) {
+    const { schedule, creator } = found;
+    if (!creator) {
       await this.scheduleRepository.recordFiring(
         schedule.id,
         firing.dueAt,
-        'the token that created this schedule no longer exists, and a schedule runs with its creator\'s role; create it again with a valid token',
+        'the token that created this schedule was deleted, revoked or has expired, and a schedule runs with its creator\'s rights; create it again with a valid token',
       );
       return;
     }
@@ -190,7 +185,7 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
     try {
       const job = await this.jobService.createForSchedule(
         schedule.job,
-        { tokenId: schedule.createdBy, role: creatorRole },
+        creator,
         { scheduleId: schedule.id, fireKey: firing.fireKey, tags: jobTagsOf(schedule) },
       );
       // A redelivered tick whose job exists already: the first delivery recorded it.
@@ -254,16 +249,6 @@ export class ScheduleService implements OnApplicationBootstrap, OnApplicationShu
       ...(dto.all && { all: true }),
       ...(dto.dispatchTimeoutSec !== undefined && { dispatchTimeoutSec: dto.dispatchTimeoutSec }),
     };
-  }
-
-  /** A schedule running an admin-only tool runs with admin rights: only an admin may change or delete it. */
-  private checkMayChange(schedule: ScheduleEntity, auth: AuthContext): void {
-    if (auth.role === 'admin' || !this.toolService.get(schedule.job.tool)?.adminOnly) return;
-    throw new ForbiddenException({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: `schedule "${schedule.name}" runs the admin-only tool "${schedule.job.tool}": only an admin token may change or delete it`,
-    });
   }
 
   /** Gives an enabled schedule its timer, removes a disabled one's; a Redis failure becomes the 503 that undoes the write. */

@@ -1,6 +1,7 @@
 import { applyDecorators, type INestApplication } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiUnauthorizedResponse,
   DocumentBuilder,
   getSchemaPath,
@@ -9,6 +10,8 @@ import {
   type ResponseObject,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../dtos/error.dto.js';
+import type { Scope } from '../entities/token.entity.js';
+import { RequireScope } from '../middleware/auth.guard.js';
 
 /** Where SwaggerModule serves the document and Swagger UI (app.ts). */
 export const OPENAPI_JSON_PATH = 'openapi.json';
@@ -16,12 +19,33 @@ export const SWAGGER_UI_PATH = 'docs';
 
 const BEARER_SCHEME = 'bearer';
 
+const forbidden = (scope: Scope) =>
+  ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: `The token lacks the \`${scope}\` scope this request needs (the message and \`scope\` name it).`,
+    example: {
+      statusCode: 403,
+      error: 'Forbidden',
+      message: `this request needs the "${scope}" scope; token "ci" has read`,
+      scope,
+    },
+  });
+
+/**
+ * The scope a route needs, for a method whose need differs from its controller's {@link ApiBearer}: enforced
+ * by the AuthGuard and declared as the operation's 403.
+ */
+export const ApiScope = (scope: Scope) => applyDecorators(RequireScope(scope), forbidden(scope));
+
 /**
  * Every route not marked @Public() is behind the global AuthGuard (as the document's root `security` says):
- * the bearer scheme, and the 401 the guard answers with its RFC 6750 challenge.
+ * the bearer scheme, the 401 the guard answers with its RFC 6750 challenge, and the 403 of a token without
+ * `scope`, the scope the controller's routes need unless a method says otherwise ({@link ApiScope}).
  */
-export const ApiBearer = () =>
+export const ApiBearer = (scope: Scope) =>
   applyDecorators(
+    RequireScope(scope),
+    forbidden(scope),
     ApiBearerAuth(BEARER_SCHEME),
     ApiUnauthorizedResponse({
       type: ErrorResponseDto,
@@ -57,6 +81,8 @@ const TAGS: [name: string, description: string][] = [
   ['compare', 'Two runs or jobs of one tool side by side: what changed, and whether it is significant.'],
   ['checks', 'CI regression verdicts: a candidate job judged against a baseline under thresholds.'],
   ['schedules', 'Jobs created on a cron: one job per tick across API replicas, linked to its schedule and tagged.'],
+  ['tokens', 'API tokens and their scopes: read, run, admin.'],
+  ['audit', 'Who did what: every mutating request and every denied one.'],
   ['health', 'Probes for orchestrators and load balancers.'],
   ['docs', 'This description of the API.'],
 ];

@@ -1,0 +1,54 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuditListQueryDto, AuditListResponseDto } from '../dtos/audit.dto.js';
+import { AuditRepository, type AuditEntry } from '../repositories/audit.repository.js';
+import { invalidField } from '../utils/errors.js';
+
+const DEFAULT_PAGE_SIZE = 50;
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Denied: no or a bad token, a missing scope, over the rate limit. */
+const DENIED = new Set([401, 403, 429]);
+
+/** One request as the audit log keeps it, before it is known whether it is kept. */
+export type AuditedRequest = AuditEntry;
+
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
+  constructor(private readonly auditRepository: AuditRepository) {}
+
+  /** Whether a request is audited: every mutating request, and every denied one whatever its method. */
+  isAudited(method: string, status: number): boolean {
+    return MUTATING.has(method) || DENIED.has(status);
+  }
+
+  /**
+   * Records the request if it is audited. Never throws and never delays the answer: an audit write that fails
+   * (Postgres away) is logged with what it would have recorded.
+   */
+  record(entry: AuditedRequest): void {
+    if (!this.isAudited(entry.method, entry.status)) return;
+    this.auditRepository.insert(entry).catch((error: Error) => {
+      this.logger.error(`audit entry lost (${error.message}): ${JSON.stringify({ ...entry, params: undefined })}`);
+    });
+  }
+
+  async list(query: AuditListQueryDto): Promise<AuditListResponseDto> {
+    let afterId: string | undefined;
+    if (query.cursor !== undefined) {
+      afterId = decodeAuditCursor(query.cursor);
+      if (!afterId || !(await this.auditRepository.exists(afterId))) throw invalidField('cursor', 'is not a cursor returned by this API');
+    }
+    const { items, hasMore } = await this.auditRepository.list(query.limit ?? DEFAULT_PAGE_SIZE, afterId);
+    return {
+      items: items.map((item) => ({ ...item, at: item.at.toISOString() })),
+      nextCursor: hasMore ? Buffer.from(`a:${items[items.length - 1].id}`).toString('base64url') : null,
+    };
+  }
+}
+
+function decodeAuditCursor(cursor: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString();
+  return /^a:\d{1,19}$/.test(decoded) ? decoded.slice(2) : undefined;
+}
