@@ -120,3 +120,40 @@ describe('tokens, scopes and the audit log', () => {
     expect(Date.parse(create.at)).toBeGreaterThan(Date.now() - 60_000);
   });
 });
+
+describe('rate limits', () => {
+  let env: TestEnv;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    env = await createTestEnv('rate-limit');
+    await env.heartbeat('h1');
+    api = await startApi(env, { rateLimitPerMin: 3 });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await env?.close();
+  });
+
+  it('answers 429 with Retry-After past a token\'s mutating requests per minute; reads and other tokens are not held back', async () => {
+    const ci = await api.createToken('busy-ci', ['read', 'run']);
+    const other = await api.createToken('other', ['read', 'run']);
+    const job = { tool: 'syscount', hosts: ['h1'], durationSec: 1 };
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await api.request('POST', '/v1/jobs', { body: job, token: ci })).status);
+    expect(statuses).toEqual([201, 201, 201]);
+    const limited = await api.request('POST', '/v1/jobs', { body: job, token: ci });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect(limited.body.message).toMatch(/^over 3 mutating requests per minute for this token; retry in \d+ s$/);
+    expect((await api.request('GET', '/v1/jobs', { token: ci })).status).toBe(200);
+    expect((await api.request('POST', '/v1/jobs', { body: job, token: other })).status).toBe(201);
+    const denied = await waitFor(async () => {
+      const { body } = await api.request('GET', '/v1/audit?limit=20');
+      return body.items.find((e: { status: number }) => e.status === 429);
+    }, { what: 'the 429 in the audit log' });
+    expect(denied, JSON.stringify(denied)).toMatchObject({ tokenName: 'busy-ci', method: 'POST', route: '/v1/jobs', status: 429 });
+  });
+});

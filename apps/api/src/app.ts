@@ -11,6 +11,8 @@ import { AppModule } from './app.module.js';
 import { AuditService } from './services/audit.service.js';
 import type { ApiConfig } from './config.js';
 import { registerAuditHook } from './middleware/audit.hook.js';
+import { registerRateLimit } from './middleware/rate-limit.js';
+import { RedisRepository } from './repositories/redis.repository.js';
 import { ErrorFilter } from './middleware/error.filter.js';
 import { registerHttpEdgeCases } from './middleware/http-edge-cases.js';
 import { registerJsonBodyParser } from './middleware/json-body.js';
@@ -52,6 +54,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   });
   app.useLogger(app.get(Logger));
   registerAuditHook(fastify, app.get(AuditService));
+  await registerRateLimit(app, app.get(RedisRepository).connection, config.rateLimitPerMin, config.queuePrefix);
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(
     new ValidationPipe({

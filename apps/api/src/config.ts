@@ -25,6 +25,8 @@ export interface ApiConfig {
   reaperIntervalMs: number;
   /** Extra time a run may stay `running` past its durationSec before the reaper fails it. */
   runGraceSec: number;
+  /** Mutating requests a token may make per minute, across every API replica (429 with Retry-After beyond). */
+  rateLimitPerMin: number;
   /** Default of a job's dispatchTimeoutSec: how long a run may stay queued before it ends `expired`. */
   dispatchTimeoutSec: number;
   /** How often checks whose candidate job ended are looked for (they are also judged as their runs report). */
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     checkIntervalMs: int('BPFLEET_CHECK_INTERVAL_MS', 2000, 100, 600_000),
     scheduleReconcileMs: int('BPFLEET_SCHEDULE_RECONCILE_MS', 60_000, 1000, 86_400_000),
     dispatchTimeoutSec: int('BPFLEET_DISPATCH_TIMEOUT_SEC', 300, 1, 7 * 24 * 3600),
+    rateLimitPerMin: int('BPFLEET_RATE_LIMIT_PER_MIN', 120, 1, 1_000_000),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

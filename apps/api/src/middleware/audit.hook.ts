@@ -45,6 +45,7 @@ export function registerAuditHook(fastify: FastifyInstance, audit: AuditService)
       hosts: targets,
       params: body.params,
       remoteAddress: request.ip ?? null,
+      bearer: request.auth ? undefined : request.headers.authorization,
     });
   });
 }

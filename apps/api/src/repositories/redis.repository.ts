@@ -27,9 +27,26 @@ export class RedisRepository implements OnApplicationShutdown {
     });
   }
 
+  /** The connection itself, for the rate limiter's shared counters (they must be one store across replicas). */
+  get connection(): Redis {
+    return this.client;
+  }
+
   /** Raw heartbeat values by host name, as the agents wrote them. */
   readHeartbeats(): Promise<Record<string, string>> {
     return this.client.hgetall(hostHeartbeatsKey(this.config.queuePrefix));
+  }
+
+  /** The raw heartbeats of these hosts only (one HMGET), by name; a host that never beat is absent. */
+  async readHeartbeatsOf(names: readonly string[]): Promise<Record<string, string>> {
+    if (names.length === 0) return {};
+    const values = await this.client.hmget(hostHeartbeatsKey(this.config.queuePrefix), ...names);
+    const beats: Record<string, string> = {};
+    names.forEach((name, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) beats[name] = value;
+    });
+    return beats;
   }
 
   /**
