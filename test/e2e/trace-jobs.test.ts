@@ -105,6 +105,23 @@ describeKernel('tracing jobs end to end', () => {
     }
   });
 
+  it('an event budget stops the run early, succeeded, with exactly the budget of rows and its stopReason', async () => {
+    const binary = uniqueBinary('bpfb');
+    try {
+      const job = await createJob('execsnoop', [hostA], 30, { nameContains: binary.name, maxEvents: 5 });
+      await waitRunsRunning(job.id);
+      await execTimes(binary.path, 12, []);
+      const done = await waitJobDone(job.id);
+      expect(done.status).toBe('succeeded');
+      expect(done.runs[0].stats).toMatchObject({ stopReason: 'maxEvents' });
+      expect(done.runs[0].stats.tracedMs).toBeLessThan(30_000);
+      const result = (await api.request('GET', `/v1/runs/${job.runs[0]!.id}/result`)).body;
+      expect(result.rows.filter((row: { filename: string }) => row.filename === binary.path)).toHaveLength(5);
+    } finally {
+      binary.remove();
+    }
+  });
+
   it('syscount counts exactly the N getppid() calls of a process under its pid filter', async () => {
     const calls = 1777;
     const workload = getppidWorkload(calls);

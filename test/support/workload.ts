@@ -26,8 +26,10 @@ export async function execTimes(path: string, times: number, args: string[]): Pr
  * Started ahead, so its pid can be a job's filter before it does anything countable.
  */
 export function getppidWorkload(calls: number) {
+  // Debian's python3 by path: a python3 found on PATH may be a shim (pyenv's is a bash script that calls
+  // getppid() itself before exec'ing python, same pid), whose calls a filter on the pid would count.
   const child = spawn(
-    'python3',
+    '/usr/bin/python3',
     ['-c', `import os, sys\nsys.stdin.readline()\nfor _ in range(${calls}): os.getppid()\n`],
     { stdio: ['pipe', 'ignore', 'inherit'] },
   );

@@ -23,7 +23,7 @@ class Workload {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly #lines: AsyncIterator<string>;
   constructor() {
-    this.proc = spawn('python3', [
+    this.proc = spawn('/usr/bin/python3', [
       '-c',
       `import ctypes, sys
 libc = ctypes.CDLL(None)

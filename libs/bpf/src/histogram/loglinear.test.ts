@@ -52,7 +52,7 @@ describeKernel('loglinear.bpf.h on the kernel', () => {
     const values = testValues(MAX_VALUES - 700).slice(0, MAX_VALUES);
     // The workload: known pid first, paused on stdin until the program is attached.
     const py = spawn(
-      'python3',
+      '/usr/bin/python3',
       [
         '-c',
         `import ctypes, sys
