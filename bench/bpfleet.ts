@@ -2,13 +2,18 @@
  * How the bench runs bpfleet: one catalog tool held in a helper process (tool-helper.ts), or the real agent
  * against a throwaway redis-server, with runs enqueued directly on its BullMQ queue.
  */
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunMessage, RunStats } from '../libs/contracts/src/index.js';
 import { freePort, ROOT, run, sleep, startUntil, stop, type Started } from './lib.js';
 
 export const TOOL_HELPER = join(ROOT, 'dist/bench/tool-helper.js');
 export const AGENT = join(ROOT, 'dist/apps/worker/src/main.js');
+/** Provisions agent credentials (apps/api/src/agent-credentials.ts). */
+const CREDENTIALS = join(ROOT, 'dist/apps/api/src/agent-credentials.js');
 
 /** Starts `tool` with these params (validated and defaulted by the helper) and resolves once it is attached. */
 export function holdTool(tool: string, params: Record<string, unknown> = {}): Promise<Started> {
@@ -69,7 +74,7 @@ export interface Agent {
 export async function startAgent(): Promise<Agent> {
   const { Redis } = await import('ioredis');
   const { Queue } = await import('bullmq');
-  const { traceHostQueueName, hostHeartbeatsKey, TRACE_RESULTS_QUEUE } = await import('../libs/contracts/src/index.js');
+  const { traceHostQueueName, agentHeartbeatKey, TRACE_RESULTS_QUEUE } = await import('../libs/contracts/src/index.js');
 
   let redisChild: Started | undefined;
   let url = process.env.REDIS_URL;
@@ -91,14 +96,29 @@ export async function startAgent(): Promise<Agent> {
   };
   let agent: Started;
   try {
+    // The agent's own credential, as an operator provisions it (docs/security.md); it gets Redis' address only.
+    const credentialsFile = join(mkdtempSync(join(tmpdir(), 'bpfleet-bench-')), 'agent-credentials.json');
+    execFileSync('node', [CREDENTIALS, 'provision', host, '--out', credentialsFile], {
+      env: { ...process.env, REDIS_URL: url, BPFLEET_QUEUE_PREFIX: prefix },
+    });
+    const address = new URL(url);
+    address.username = '';
+    address.password = '';
     agent = await startUntil('node', [AGENT], /consuming trace-host/, {
-      env: { ...process.env, REDIS_URL: url, BPFLEET_HOST_NAME: host, BPFLEET_QUEUE_PREFIX: prefix, LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        REDIS_URL: address.toString(),
+        BPFLEET_AGENT_CREDENTIALS_FILE: credentialsFile,
+        BPFLEET_HOST_NAME: host,
+        BPFLEET_QUEUE_PREFIX: prefix,
+        LOG_LEVEL: 'info',
+      },
     });
   } catch (err) {
     await closeRedis();
     throw err;
   }
-  for (let i = 0; i < 50 && !(await redis.hget(hostHeartbeatsKey(prefix), host)); i++) await sleep(100);
+  for (let i = 0; i < 50 && !(await redis.get(agentHeartbeatKey(prefix, host))); i++) await sleep(100);
 
   const outcome = async (runId: string) => {
     const msgs = (await results.getJobs(['waiting', 'completed', 'failed', 'delayed'])).map((j) => j.data as RunMessage);

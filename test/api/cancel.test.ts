@@ -1,8 +1,6 @@
 import { Worker } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  TRACE_RESULTS_QUEUE,
   hostCancelChannel,
   runCancelKey,
   traceHostQueueName,
@@ -19,8 +17,8 @@ describe('cancel a job', () => {
   let api: RunningApi;
   const closers: (() => Promise<unknown>)[] = [];
 
-  const send = (message: RunMessage) =>
-    env.queue(TRACE_RESULTS_QUEUE).add(message.type, message, { jobId: `${message.runId}-${message.type}-${randomUUID()}` });
+  /** As the agent of the run's host reports it (signed). */
+  const send = (message: RunMessage) => env.report(message);
 
   const createJob = async (hosts: string[], durationSec = 60) => {
     const res = await api.request('POST', '/v1/jobs', { body: { tool: 'syscount', hosts, durationSec } });
@@ -108,8 +106,8 @@ describe('cancel a job', () => {
     expect(res.status).toBe(200);
     // The agent has not confirmed yet.
     expect(res.body).toMatchObject({ status: 'running', runs: [{ id: runId, status: 'running' }] });
-    expect(await env.redis.get(runCancelKey(env.queuePrefix, runId))).not.toBeNull();
-    expect(await env.redis.ttl(runCancelKey(env.queuePrefix, runId))).toBeGreaterThan(60);
+    expect(await env.redis.get(runCancelKey(env.queuePrefix, 'busy', runId))).not.toBeNull();
+    expect(await env.redis.ttl(runCancelKey(env.queuePrefix, 'busy', runId))).toBeGreaterThan(60);
     await waitFor(() => agent.nudges.includes(runId), { what: 'the nudge on the host channel' });
 
     // Cancelling again while the agent works on it re-signals and answers the job again.
@@ -137,7 +135,7 @@ describe('cancel a job', () => {
     expect(byHost).toEqual({ busy2: 'queued', idle: 'cancelled' });
     expect(res.body.status).toBe('running');
     expect(await env.queue(traceHostQueueName('busy2')).getJobState(taken.id)).toBe('active');
-    expect(await env.redis.get(runCancelKey(env.queuePrefix, taken.id))).not.toBeNull();
+    expect(await env.redis.get(runCancelKey(env.queuePrefix, 'busy2', taken.id))).not.toBeNull();
     expect(await env.queue(traceHostQueueName('idle')).getJob(waiting.id)).toBeUndefined();
 
     // The agent never attached: it reports cancelled without a result.
@@ -167,7 +165,7 @@ describe('cancel a job', () => {
     expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
     expect(res.body.message).toContain(`job ${job.id} already finished (status: succeeded)`);
     expect((await getJob(job.id)).status).toBe('succeeded');
-    expect(await env.redis.get(runCancelKey(env.queuePrefix, runId))).toBeNull();
+    expect(await env.redis.get(runCancelKey(env.queuePrefix, 'idle', runId))).toBeNull();
   });
 
   it('404 for an unknown job, 400 naming id for a non-UUID, 401 without a token', async () => {

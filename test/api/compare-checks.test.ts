@@ -10,7 +10,6 @@ import { Profile } from 'pprof-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   runCancelKey,
-  TRACE_RESULTS_QUEUE,
   type CountsResult,
   type HistogramResult,
   type RunMessage,
@@ -60,8 +59,8 @@ describe('tags, stop, compare, exports and checks', () => {
   let env: TestEnv;
   let api: RunningApi;
 
-  const send = (message: RunMessage) =>
-    env.queue(TRACE_RESULTS_QUEUE).add(message.type, message, { jobId: `${message.runId}-${message.type}-${randomUUID()}` });
+  /** As the agent of the run's host reports it (signed). */
+  const send = (message: RunMessage) => env.report(message);
 
   const getJob = async (id: string): Promise<Job> => (await api.request('GET', `/v1/jobs/${id}`)).body;
 
@@ -145,13 +144,13 @@ describe('tags, stop, compare, exports and checks', () => {
       const stopped = await api.request('POST', `/v1/jobs/${job.id}/stop`);
       expect(stopped.status).toBe(200);
       expect(stopped.body.runs.map((run: Job['runs'][number]) => run.status)).toEqual(['running', 'cancelled']);
-      expect(await env.redis.get(runCancelKey(env.queuePrefix, running.id))).toBe('stop');
-      expect(await env.redis.get(runCancelKey(env.queuePrefix, queued.id))).toBe('cancel');
+      expect(await env.redis.get(runCancelKey(env.queuePrefix, running.host, running.id))).toBe('stop');
+      expect(await env.redis.get(runCancelKey(env.queuePrefix, queued.host, queued.id))).toBe('cancel');
 
       await api.request('POST', `/v1/jobs/${job.id}/cancel`);
-      expect(await env.redis.get(runCancelKey(env.queuePrefix, running.id))).toBe('cancel');
+      expect(await env.redis.get(runCancelKey(env.queuePrefix, running.host, running.id))).toBe('cancel');
       await api.request('POST', `/v1/jobs/${job.id}/stop`);
-      expect(await env.redis.get(runCancelKey(env.queuePrefix, running.id))).toBe('cancel');
+      expect(await env.redis.get(runCancelKey(env.queuePrefix, running.host, running.id))).toBe('cancel');
     });
 
     it('answers 409 for a job that has finished', async () => {

@@ -3,9 +3,8 @@
  * reasons, runs that expire when their host never takes them. Agents are played by fake heartbeats and by
  * this test putting their messages on the results queue.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRACE_RESULTS_QUEUE, traceHostQueueName, type RunMessage } from '../../libs/contracts/src/index.js';
+import { traceHostQueueName, type RunMessage } from '../../libs/contracts/src/index.js';
 import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
 
 interface Run {
@@ -20,8 +19,8 @@ describe('fleet targeting', () => {
   let api: RunningApi;
   const offlineSince = new Date(Date.now() - 3600_000);
 
-  const send = (message: RunMessage) =>
-    env.queue(TRACE_RESULTS_QUEUE).add(message.type, message, { jobId: `${message.runId}-${message.type}-${randomUUID()}` });
+  /** As the agent of the run's host reports it (signed). */
+  const send = (message: RunMessage) => env.report(message);
   const getJob = async (id: string) => (await api.request('GET', `/v1/jobs/${id}`)).body;
 
   beforeAll(async () => {

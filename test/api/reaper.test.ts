@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRACE_RESULTS_QUEUE } from '../../libs/contracts/src/index.js';
 import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
 
 describe('reaper', () => {
@@ -26,7 +25,7 @@ describe('reaper', () => {
     const res = await api.request('POST', '/v1/jobs', { body: { tool: 'execsnoop', hosts: [host], durationSec } });
     expect(res.status).toBe(201);
     const runId = res.body.runs[0].id as string;
-    await env.queue(TRACE_RESULTS_QUEUE).add('running', { type: 'running', runId, at: new Date().toISOString() });
+    await env.report({ type: 'running', runId, at: new Date().toISOString() });
     await waitFor(async () => (await api.request('GET', `/v1/jobs/${res.body.id}`)).body.runs[0].status !== 'queued', {
       what: 'run running',
     });

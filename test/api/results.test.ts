@@ -17,8 +17,8 @@ describe('results processor', () => {
   let env: TestEnv;
   let api: RunningApi;
 
-  const send = (message: RunMessage) =>
-    env.queue(TRACE_RESULTS_QUEUE).add(message.type, message, { jobId: `${message.runId}-${message.type}-${randomUUID()}` });
+  /** As the agent of the run's host reports it (signed). */
+  const send = (message: RunMessage) => env.report(message);
 
   const createJob = async (hosts = ['h1']) => {
     const res = await api.request('POST', '/v1/jobs', { body: { tool: 'syscount', hosts, durationSec: 2 } });

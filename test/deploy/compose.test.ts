@@ -53,9 +53,9 @@ describe.skipIf(!hasDockerCompose)('docker-compose.yml (checked with docker-comp
 
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('is valid (docker-compose config -q) and holds redis, postgres, migrate, api and agent', () => {
+  it('is valid (docker-compose config -q) and holds redis, postgres, migrate, api, the agent and its credential', () => {
     expect(dockerCompose(join(scratch, '.env'), 'config', '--quiet').status).toBe(0);
-    expect(Object.keys(services).sort()).toEqual(['agent', 'api', 'migrate', 'postgres', 'redis']);
+    expect(Object.keys(services).sort()).toEqual(['agent', 'agent-credentials', 'api', 'migrate', 'postgres', 'redis']);
   });
 
   it('make-env.sh gives every credential its own random URL-safe value', () => {
@@ -72,13 +72,15 @@ describe.skipIf(!hasDockerCompose)('docker-compose.yml (checked with docker-comp
     expect(result.stderr).toMatch(/set (REDIS|POSTGRES)_PASSWORD in \.env/);
   });
 
-  it('starts Redis and Postgres with the passwords every client connects with', () => {
+  it('starts Redis and Postgres with the passwords every client connects with; the agent never gets the Redis one', () => {
     const { redis, postgres, api, agent, migrate } = services;
-    const requirepass = redis!.command![redis!.command!.indexOf('--requirepass') + 1];
-    expect(requirepass).toBe(credentials.REDIS_PASSWORD);
+    // Its ACL file's `default` user is written from REDIS_PASSWORD at every start.
+    expect(redis!.environment?.REDIS_PASSWORD).toBe(credentials.REDIS_PASSWORD);
+    expect(redis!.command!.join('\n')).toMatch(/exec redis-server --aclfile .* --appendonly yes --maxmemory-policy noeviction/);
     expect(redis!.environment?.REDISCLI_AUTH).toBe(credentials.REDIS_PASSWORD);
     expect(new URL(api!.environment!.REDIS_URL!).password).toBe(credentials.REDIS_PASSWORD);
-    expect(new URL(agent!.environment!.REDIS_URL!).password).toBe(credentials.REDIS_PASSWORD);
+    expect(new URL(services['agent-credentials']!.environment!.REDIS_URL!).password).toBe(credentials.REDIS_PASSWORD);
+    expect(new URL(agent!.environment!.REDIS_URL!).password).toBe('');
     expect(postgres!.environment?.POSTGRES_PASSWORD).toBe(credentials.POSTGRES_PASSWORD);
     expect(new URL(api!.environment!.DATABASE_URL!).password).toBe(credentials.POSTGRES_PASSWORD);
     expect(new URL(migrate!.environment!.DATABASE_URL!).password).toBe(credentials.POSTGRES_PASSWORD);
@@ -103,9 +105,16 @@ describe.skipIf(!hasDockerCompose)('docker-compose.yml (checked with docker-comp
     expect(config.hostName).toBe('docker-host');
     expect(config.labels).toEqual({ platform: 'compose' });
     expect(config.allowCustomPrograms).toBe(false);
-    // Agents talk to Redis only.
+    // Agents talk to Redis only, as their own user: its credential file, made by the agent-credentials service.
     expect(Object.keys(agent!.environment ?? {}).filter((name) => (CREDENTIAL_VARIABLES as readonly string[]).includes(name))).toEqual([
       'REDIS_URL',
     ]);
+    expect(config.credentialsFile).toBe('/credentials/agent-credentials.json');
+    expect(agent!.volumes).toContain('agent-credentials:/credentials:ro');
+    const provision = services['agent-credentials']!;
+    expect(provision.volumes).toContain('agent-credentials:/credentials:rw');
+    expect(provision.command!.join(' ')).toContain('agent-credentials.js provision "$$BPFLEET_HOST_NAME" --out /credentials/agent-credentials.json');
+    expect(provision.environment?.BPFLEET_HOST_NAME).toBe(config.hostName);
+    expect(agent!.depends_on?.['agent-credentials']).toEqual({ condition: 'service_completed_successfully' });
   });
 });

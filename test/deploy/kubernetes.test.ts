@@ -131,12 +131,18 @@ describe('deploy/kubernetes', () => {
       expect(config.labels).toEqual({ platform: 'kubernetes' });
       expect(config.concurrency).toBe(2);
       expect(config.allowCustomPrograms).toBe(false);
-      expect(config.redisUrl).toBe('redis://:CHANGE-ME@redis.example.internal:6379');
+      expect(config.redisUrl).toBe('redis://redis.example.internal:6379');
     });
 
-    it('holds a Redis credential only: no database URL, no admin token', () => {
+    it("logs in to Redis as its node's own user, from the node's credential file: no shared Redis password, no database URL, no admin token", () => {
       const env = resolveContainerEnv(agentContainer, context);
       expect(Object.keys(env).filter((name) => env[name]!.source === 'secret')).toEqual(['REDIS_URL']);
+      expect(new URL(envValues(env).REDIS_URL!).password).toBe('');
+      const { credentialsFile } = loadWorkerConfig(envValues(env));
+      const mount = agentContainer.volumeMounts?.find((m) => credentialsFile.startsWith(`${m.mountPath}/`));
+      expect(mount?.readOnly).toBe(true);
+      const volume = agent.spec?.template.spec?.volumes?.find((v) => v.name === mount?.name);
+      expect(volume?.hostPath).toEqual({ path: '/etc/bpfleet', type: 'Directory' });
       expect(env.DATABASE_URL).toBeUndefined();
       expect(env.BPFLEET_ADMIN_TOKEN).toBeUndefined();
       expect(agent.spec?.template.spec?.automountServiceAccountToken).toBe(false);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TRACE_RESULTS_QUEUE, traceHostQueueName, type RunMessage, type TraceJobPayload } from '../../libs/contracts/src/index.js';
+import type { Signed } from '../../libs/contracts/src/signing.js';
 import { startAgent, type AgentProcess } from '../support/agent-process.js';
 import { describeKernel } from '../support/kernel.js';
 import { createRedis, deletePrefix, testRedisUrl, uniquePrefix } from '../support/redis.js';
@@ -19,7 +20,7 @@ describeKernel('agent concurrency and lost runs', () => {
   const queues: Queue[] = [];
   const stale: Worker[] = [];
   let redis: Redis;
-  let results: Queue<RunMessage>;
+  let results: Queue<Signed<RunMessage>>;
 
   const connection = () => {
     const c = createRedis();
@@ -43,8 +44,11 @@ describeKernel('agent concurrency and lost runs', () => {
     await hostQueue(host).add('trace', payload, { jobId: runId, attempts: 1 });
     return runId;
   };
+  /** What the agent reported of a run, each message without its signature. */
   const messagesOf = async (runId: string) =>
-    (await results.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed'])).map((job) => job.data).filter((m) => m.runId === runId);
+    (await results.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']))
+      .map(({ data: { signature: _signature, ...message } }) => message as RunMessage)
+      .filter((m) => m.runId === runId);
   const finalOf = (runId: string, timeoutMs = 60_000) =>
     waitFor(async () => (await messagesOf(runId)).find((m) => m.type !== 'running'), { timeoutMs, what: `the outcome of run ${runId}` });
   /**
@@ -76,7 +80,7 @@ describeKernel('agent concurrency and lost runs', () => {
 
   beforeAll(() => {
     redis = createRedis();
-    results = new Queue<RunMessage>(TRACE_RESULTS_QUEUE, { connection: connection(), prefix });
+    results = new Queue<Signed<RunMessage>>(TRACE_RESULTS_QUEUE, { connection: connection(), prefix });
   });
 
   afterAll(async () => {
@@ -137,10 +141,11 @@ describeKernel('agent concurrency and lost runs', () => {
     expect((await messagesOf(runId)).map((m) => m.type).sort()).toEqual(['running', 'succeeded']);
     const job = (await hostQueue(host).getJob(runId))!;
     expect(job.stalledCounter).toBe(1);
-    expect(await job.getState()).toBe('completed');
+    // The agent reports before BullMQ moves the job to completed.
+    await waitFor(async () => (await job.getState()) === 'completed', { what: 'the job completed' });
   });
 
-  it('fails, never reruns, a run whose agent was killed after attaching (SIGKILL)', async () => {
+  it('fails, never reruns, a run whose agent was killed after attaching (SIGKILL): its next incarnation reports it at start', async () => {
     const host = `lost-late-${process.pid}`;
     const doomed = agent(host);
     const runId = await enqueue(host, 60);
@@ -152,7 +157,7 @@ describeKernel('agent concurrency and lost runs', () => {
       type: 'failed',
       runId,
       at: expect.any(String),
-      error: `the agent on ${host} was lost during the run (after its probes were attached); the run cannot be resumed`,
+      error: `the agent on ${host} restarted during the run (its previous process was lost after attaching the probes); the run cannot be resumed`,
     });
     expect((await messagesOf(runId)).map((m) => m.type).sort()).toEqual(['failed', 'running']);
   });

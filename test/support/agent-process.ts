@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { provisionAgentFile } from './agent-credentials.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('../../dist/apps/worker/src/main.js', import.meta.url));
 
 export interface AgentProcess {
   readonly name: string;
+  /** Its credential file: give it to startAgent to start this host's agent again. */
+  readonly credentialsFile: string;
   readonly child: ChildProcess;
   /** SIGKILL: the agent dies mid-run without a chance to report. */
   kill(): Promise<void>;
@@ -14,17 +17,24 @@ export interface AgentProcess {
 }
 
 /**
- * Starts a real agent (the built `dist/apps/worker`) as its own process, identifying as host `name`.
- * `./dev.sh test` builds dist before the suites run.
+ * Starts a real agent (the built `dist/apps/worker`) as its own process, identifying as host `name`, with its own
+ * credential: `credentialsFile` when given (a restarted agent keeps its credential), else a new one provisioned
+ * now (which ends the connections of any earlier agent of `name`). `./dev.sh test` builds dist before the suites run.
  */
 export function startAgent(
   name: string,
-  env: { redisUrl: string; queuePrefix: string; labels?: string; concurrency?: number },
+  env: { redisUrl: string; queuePrefix: string; labels?: string; concurrency?: number; credentialsFile?: string },
 ): AgentProcess {
+  const credentialsFile = env.credentialsFile ?? provisionAgentFile(name, env);
+  // Only where Redis is: the agent logs in with its own credential, never the admin's.
+  const address = new URL(env.redisUrl);
+  address.username = '';
+  address.password = '';
   const child = spawn(process.execPath, [AGENT_MAIN], {
     env: {
       ...process.env,
-      REDIS_URL: env.redisUrl,
+      REDIS_URL: address.toString(),
+      BPFLEET_AGENT_CREDENTIALS_FILE: credentialsFile,
       BPFLEET_HOST_NAME: name,
       BPFLEET_QUEUE_PREFIX: env.queuePrefix,
       BPFLEET_LABELS: env.labels ?? '',
@@ -40,5 +50,5 @@ export function startAgent(
     child.kill(signal);
     await exited;
   };
-  return { name, child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+  return { name, credentialsFile, child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
 }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { histogramOf, summarize } from '../../libs/bpf/src/histogram/loglinear.js';
-import { TRACE_RESULTS_QUEUE, type EventsResult, type HistogramResult, type RunMessage, type ToolResult } from '../../libs/contracts/src/index.js';
+import { type EventsResult, type HistogramResult, type RunMessage, type ToolResult } from '../../libs/contracts/src/index.js';
 import { createTestEnv, startApi, waitFor, type RunningApi, type TestEnv } from '../support/index.js';
 import { describeKernel } from '../support/kernel.js';
 import { launchBrowser, logIn, missingBrowserFeature, openPage, screenshot, unnamedControls, type PageWatch } from './browser.js';
@@ -29,8 +28,7 @@ describeKernel(
       const created = await api.request('POST', '/v1/jobs', { body: { tool, hosts: [HOST], durationSec: 2, params } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const runId = created.body.runs[0].id as string;
-      const send = (message: RunMessage) =>
-        env.queue(TRACE_RESULTS_QUEUE).add(message.type, message, { jobId: `${runId}-${message.type}-${randomUUID()}` });
+      const send = (message: RunMessage) => env.report(message);
       await send({ type: 'running', runId, at: new Date(Date.now() - 2000).toISOString() });
       await send({ type: 'succeeded', runId, at: new Date().toISOString(), result, stats: { attachMs: 12, tracedMs: 2000, lostEvents: 0 } });
       await waitFor(async () => (await api.request('GET', `/v1/jobs/${created.body.id}`)).body.status === 'succeeded', {
@@ -169,10 +167,10 @@ describeKernel(
         histogram: summarize(histogramOf(Array(i + 1).fill(50 * (i + 1))), 'us'),
       }));
       // Ten seconds in which the latency climbs a power of two per second.
-      const series = Array.from({ length: 10 }, (_, s) => ({
-        at: new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString(),
-        buckets: summarize(histogramOf(Array(20).fill(2 ** (s + 4))), 'us').buckets,
-      }));
+      const series = Array.from({ length: 10 }, (_, s) => {
+        const { buckets, count, sum, p50, p90, p99, p999 } = summarize(histogramOf(Array(20).fill(2 ** (s + 4))), 'us');
+        return { at: new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString(), buckets, count, sum, p50, p90, p99, p999 };
+      });
       const result = { ...whole, by: 'pid', groups, series, intervalSec: 1 };
       const job = await storedJob('runqlat', { perPid: true }, result);
       await page.goto(`/jobs/${job.id}`);

@@ -10,6 +10,8 @@ import { CompareController } from './controllers/compare.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { HostController } from './controllers/host.controller.js';
 import { JobController } from './controllers/job.controller.js';
+import { LiveController } from './controllers/live.controller.js';
+import { RetentionController } from './controllers/retention.controller.js';
 import { RunController } from './controllers/run.controller.js';
 import { ScheduleController } from './controllers/schedule.controller.js';
 import { TokenController } from './controllers/token.controller.js';
@@ -17,19 +19,24 @@ import { ToolController } from './controllers/tool.controller.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { ENTITIES } from './entities/index.js';
 import { AuthGuard } from './middleware/auth.guard.js';
+import { AgentCredentialRepository } from './repositories/agent-credential.repository.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { CheckRepository } from './repositories/check.repository.js';
 import { CryptoRepository } from './repositories/crypto.repository.js';
 import { DatabaseRepository } from './repositories/database.repository.js';
 import { HostRepository } from './repositories/host.repository.js';
 import { JobRepository } from './repositories/job.repository.js';
+import { LiveRepository } from './repositories/live.repository.js';
 import { QueueRepository } from './repositories/queue.repository.js';
 import { RedisRepository } from './repositories/redis.repository.js';
+import { RetentionRepository } from './repositories/retention.repository.js';
+import { RunEventRepository } from './repositories/run-event.repository.js';
 import { RunRepository } from './repositories/run.repository.js';
 import { ScheduleRepository } from './repositories/schedule.repository.js';
 import { SchedulerRepository } from './repositories/scheduler.repository.js';
 import { StorageRepository } from './repositories/storage.repository.js';
 import { TokenRepository } from './repositories/token.repository.js';
+import { AgentMessageVerifier } from './services/agent-message.verifier.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
 import { CheckService } from './services/check.service.js';
@@ -37,21 +44,28 @@ import { CompareService } from './services/compare.service.js';
 import { HealthService } from './services/health.service.js';
 import { HostService } from './services/host.service.js';
 import { JobService } from './services/job.service.js';
+import { LiveService } from './services/live.service.js';
 import { ResultService } from './services/result.service.js';
+import { RetentionService } from './services/retention.service.js';
+import { RunEventService } from './services/run-event.service.js';
 import { RunService } from './services/run.service.js';
 import { ScheduleService } from './services/schedule.service.js';
 import { TokenService } from './services/token.service.js';
 import { ToolService } from './services/tool.service.js';
 
 const repositories = [
+  AgentCredentialRepository,
   AuditRepository,
   CheckRepository,
   CryptoRepository,
   DatabaseRepository,
   HostRepository,
   JobRepository,
+  LiveRepository,
   QueueRepository,
   RedisRepository,
+  RetentionRepository,
+  RunEventRepository,
   RunRepository,
   ScheduleRepository,
   SchedulerRepository,
@@ -59,6 +73,7 @@ const repositories = [
   TokenRepository,
 ];
 const services = [
+  AgentMessageVerifier,
   AuditService,
   TokenService,
   AuthService,
@@ -67,7 +82,10 @@ const services = [
   HealthService,
   HostService,
   JobService,
+  LiveService,
   ResultService,
+  RetentionService,
+  RunEventService,
   RunService,
   ScheduleService,
   ToolService,
@@ -98,6 +116,8 @@ export class AppModule {
         ToolController,
         HostController,
         JobController,
+        LiveController,
+        RetentionController,
         RunController,
         CompareController,
         CheckController,

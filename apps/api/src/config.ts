@@ -33,6 +33,13 @@ export interface ApiConfig {
   checkIntervalMs: number;
   /** How often schedules in Postgres and their timers in Redis are brought in line (also done at boot). */
   scheduleReconcileMs: number;
+  /**
+   * BPFLEET_RETENTION_DAYS: rows of events runs (whole daily partitions) and jobs older than this are deleted, except
+   * tagged jobs and their rows, kept until untagged.
+   */
+  retentionDays: number;
+  /** How often the retention sweep runs (it also makes the next days' partitions). */
+  retentionIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -128,6 +135,8 @@ export function loadConfig(env: Env = process.env): ApiConfig {
     runGraceSec: int('BPFLEET_RUN_GRACE_SEC', 60, 0, 86400),
     checkIntervalMs: int('BPFLEET_CHECK_INTERVAL_MS', 2000, 100, 600_000),
     scheduleReconcileMs: int('BPFLEET_SCHEDULE_RECONCILE_MS', 60_000, 1000, 86_400_000),
+    retentionDays: int('BPFLEET_RETENTION_DAYS', 30, 1, 36_500),
+    retentionIntervalMs: int('BPFLEET_RETENTION_INTERVAL_MS', 3_600_000, 1000, 86_400_000),
     dispatchTimeoutSec: int('BPFLEET_DISPATCH_TIMEOUT_SEC', 300, 1, 7 * 24 * 3600),
     rateLimitPerMin: int('BPFLEET_RATE_LIMIT_PER_MIN', 120, 1, 1_000_000),
     logLevel,

@@ -2,9 +2,13 @@ import { CancelRepository } from './cancel.repository.js';
 import { CancelService } from './cancel.service.js';
 import { CapabilityRepository } from './capability.repository.js';
 import type { WorkerConfig } from './config.js';
+import type { AgentCredentials } from './credentials.js';
 import { HeartbeatRepository } from './heartbeat.repository.js';
 import { HeartbeatService } from './heartbeat.service.js';
+import { IncarnationRepository } from './incarnation.repository.js';
+import { IncarnationService } from './incarnation.service.js';
 import { loggerFor, type Logger } from './logger.js';
+import { MessageSigner } from './message-signer.js';
 import { RedisConnection } from './redis.connection.js';
 import { RunReportRepository } from './run-report.repository.js';
 import { ToolRunnerRepository } from './tool-runner.repository.js';
@@ -27,16 +31,17 @@ export class Agent {
   private readonly steps = new AsyncDisposableStack();
   private stopping?: Promise<boolean>;
 
-  constructor(config: WorkerConfig, rootLogger: Logger) {
+  constructor(config: WorkerConfig, credentials: AgentCredentials, rootLogger: Logger) {
     this.logger = loggerFor(rootLogger, Agent);
-    const redis = new RedisConnection(config);
+    const redis = new RedisConnection(config, credentials);
     const host = new CapabilityRepository(config);
-    const reports = new RunReportRepository(config, redis);
+    const reports = new RunReportRepository(config, redis, new MessageSigner(credentials));
     const cancelRequests = new CancelRepository(config, redis);
     this.heartbeat = new HeartbeatService(config, new HeartbeatRepository(config, redis), host, loggerFor(rootLogger, HeartbeatService));
     this.cancels = new CancelService(config, cancelRequests, loggerFor(rootLogger, CancelService));
     const trace = new TraceService(config, host, new ToolRunnerRepository(), reports, loggerFor(rootLogger, TraceService));
-    this.processor = new TraceProcessor(config, trace, reports, redis, this.cancels, loggerFor(rootLogger, TraceProcessor));
+    const incarnation = new IncarnationService(config, new IncarnationRepository(config, redis), reports, loggerFor(rootLogger, IncarnationService));
+    this.processor = new TraceProcessor(config, trace, reports, redis, this.cancels, loggerFor(rootLogger, TraceProcessor), incarnation);
 
     // Registered up front, so a shutdown during start-up (Redis not answering yet) still releases everything;
     // each step is harmless for a part that has not started.
@@ -53,7 +58,7 @@ export class Agent {
     await this.heartbeat.start();
     if (this.stopping) return;
     this.cancels.start();
-    this.processor.start();
+    await this.processor.start();
   }
 
   /**

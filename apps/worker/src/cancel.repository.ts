@@ -37,7 +37,7 @@ export class CancelRepository {
   /** The ending asked for each of these runs that has one (cancel or stop). */
   async endingsAmong(runIds: readonly string[]): Promise<Map<string, RunEnding>> {
     if (runIds.length === 0) return new Map();
-    const values = await this.redis.client.mget(runIds.map((id) => runCancelKey(this.config.queuePrefix, id)));
+    const values = await this.redis.client.mget(runIds.map((id) => runCancelKey(this.config.queuePrefix, this.config.hostName, id)));
     const endings = new Map<string, RunEnding>();
     runIds.forEach((id, i) => {
       const value = values[i];

@@ -18,6 +18,13 @@ describe(loadWorkerConfig.name, () => {
   });
 });
 
+describe('the agent credential', () => {
+  it('is read from BPFLEET_AGENT_CREDENTIALS_FILE, by default where a node keeps it', () => {
+    expect(loadWorkerConfig(base).credentialsFile).toBe('/etc/bpfleet/agent-credentials.json');
+    expect(loadWorkerConfig({ ...base, BPFLEET_AGENT_CREDENTIALS_FILE: '/run/x.json' }).credentialsFile).toBe('/run/x.json');
+  });
+});
+
 describe('labels', () => {
   it('reads BPFLEET_LABELS as comma-separated key=value pairs', () => {
     expect(loadWorkerConfig({ ...base, BPFLEET_LABELS: 'role=db,zone=a' }).labels).toEqual({ role: 'db', zone: 'a' });
@@ -80,5 +87,18 @@ describe('LOG_LEVEL', () => {
     expect(() => loadWorkerConfig({ ...base, LOG_LEVEL: 'verbose' })).toThrow(
       'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
     );
+  });
+});
+
+describe('chunks of events rows', () => {
+  it('are 1,000 rows or 50 ms by default, with 20 chunks of rows buffered at most', () => {
+    expect(loadWorkerConfig(base).chunks).toEqual({ rows: 1000, flushMs: 50, maxBufferedRows: 20_000 });
+    expect(loadWorkerConfig({ ...base, BPFLEET_CHUNK_ROWS: '200', BPFLEET_CHUNK_FLUSH_MS: '10' }).chunks).toEqual({ rows: 200, flushMs: 10, maxBufferedRows: 4000 });
+  });
+
+  it('refuses chunks whose backlog chunks (5 × the rows) the API would refuse, over 10,000 rows', () => {
+    expect(loadWorkerConfig({ ...base, BPFLEET_CHUNK_ROWS: '2000' }).chunks.rows).toBe(2000);
+    expect(() => loadWorkerConfig({ ...base, BPFLEET_CHUNK_ROWS: '2001' })).toThrow('BPFLEET_CHUNK_ROWS must be at most 2000, got 2001');
+    expect(() => loadWorkerConfig({ ...base, BPFLEET_CHUNK_FLUSH_MS: '0' })).toThrow(/BPFLEET_CHUNK_FLUSH_MS must be a positive integer/);
   });
 });

@@ -1,12 +1,19 @@
 import { hostname } from 'node:os';
 import { pino } from 'pino';
-import { HOST_NAME_PATTERN, LABEL_PATTERN } from '../../../libs/contracts/src/index.js';
+import { HOST_NAME_PATTERN, LABEL_PATTERN, MAX_CHUNK_ROWS } from '../../../libs/contracts/src/index.js';
 
 /** The agent's configuration. The only place in the agent that reads `process.env`. */
 import { DEFAULT_EVENT_BUDGET_CAPS, type EventBudgetCaps } from '../../../libs/tools/src/event-budget.js';
+import { BACKLOG_CHUNK_FACTOR, type ChunkOptions } from './chunk-writer.js';
 
 export interface WorkerConfig {
+  /** Where Redis is. The agent logs in with its own user and password from {@link credentialsFile}. */
   redisUrl: string;
+  /**
+   * BPFLEET_AGENT_CREDENTIALS_FILE: this agent's credential, as `agent-credentials provision` writes it (mode 0600;
+   * default /etc/bpfleet/agent-credentials.json). Read at start by credentials.ts.
+   */
+  credentialsFile: string;
   hostName: string;
   /** BPFLEET_LABELS (`role=db,zone=a`), published in every heartbeat; selectors match them. */
   labels: Record<string, string>;
@@ -29,6 +36,8 @@ export interface WorkerConfig {
    */
   maxDurationSec: number;
   eventBudgetCaps: EventBudgetCaps;
+  /** How an events run's rows are cut into chunk messages: BPFLEET_CHUNK_ROWS, BPFLEET_CHUNK_FLUSH_MS. */
+  chunks: ChunkOptions;
 }
 
 export class ConfigError extends Error {}
@@ -38,6 +47,14 @@ export class ConfigError extends Error {}
  * window: two at once keep an agent within its memory budget while one long run does not block a short one.
  */
 const DEFAULT_CONCURRENCY = 2;
+/**
+ * A chunk of 1,000 execsnoop rows is ~250 KB of JSON: big enough that the API stores ~100k rows/s in one COPY per
+ * chunk, small enough for one Redis message. 50 ms: a live view sees an event within about that much more.
+ */
+const DEFAULT_CHUNK_ROWS = 1000;
+const DEFAULT_CHUNK_FLUSH_MS = 50;
+/** Chunks' worth of rows an events run may hold while Redis takes the one before: bounds the agent's memory. */
+const BUFFERED_CHUNKS = 20;
 /** The API's default BPFLEET_MAX_DURATION_SEC. */
 const DEFAULT_MAX_DURATION_SEC = 3600;
 
@@ -86,6 +103,16 @@ function strictBoolean(name: string, text: string | undefined): boolean {
   throw new ConfigError(`${name} must be true or false, got "${text}"`);
 }
 
+/**
+ * Chunks of `rows` rows sent at least every `flushMs`. A backlog's chunks hold up to BACKLOG_CHUNK_FACTOR times more,
+ * and the API refuses a chunk of more than MAX_CHUNK_ROWS rows.
+ */
+function chunkOptions(rows: number, flushMs: number): ChunkOptions {
+  const most = Math.floor(MAX_CHUNK_ROWS / BACKLOG_CHUNK_FACTOR);
+  if (rows > most) throw new ConfigError(`BPFLEET_CHUNK_ROWS must be at most ${most}, got ${rows}`);
+  return { rows, flushMs, maxBufferedRows: rows * BUFFERED_CHUNKS };
+}
+
 /** Reads and validates the agent's configuration; throws {@link ConfigError} naming the variable at fault. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const redisUrl = env.REDIS_URL;
@@ -97,6 +124,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   }
   return {
     redisUrl,
+    credentialsFile: env.BPFLEET_AGENT_CREDENTIALS_FILE || '/etc/bpfleet/agent-credentials.json',
     hostName,
     labels: parseLabels(labelsVariable(env)),
     queuePrefix: env.BPFLEET_QUEUE_PREFIX || 'bpfleet',
@@ -110,5 +138,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       maxEvents: positiveInt('BPFLEET_MAX_EVENTS', env.BPFLEET_MAX_EVENTS, DEFAULT_EVENT_BUDGET_CAPS.maxEvents),
       maxEventsPerSec: positiveInt('BPFLEET_MAX_EVENTS_PER_SEC', env.BPFLEET_MAX_EVENTS_PER_SEC, DEFAULT_EVENT_BUDGET_CAPS.maxEventsPerSec),
     },
+    chunks: chunkOptions(
+      positiveInt('BPFLEET_CHUNK_ROWS', env.BPFLEET_CHUNK_ROWS, DEFAULT_CHUNK_ROWS),
+      positiveInt('BPFLEET_CHUNK_FLUSH_MS', env.BPFLEET_CHUNK_FLUSH_MS, DEFAULT_CHUNK_FLUSH_MS),
+    ),
   };
 }

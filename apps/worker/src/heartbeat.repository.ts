@@ -1,19 +1,19 @@
-import { hostHeartbeatsKey, type HostHeartbeat } from '../../../libs/contracts/src/index.js';
+import { agentHeartbeatKey, type HostHeartbeat } from '../../../libs/contracts/src/index.js';
 import type { WorkerConfig } from './config.js';
 import type { RedisConnection } from './redis.connection.js';
 
-/** Writes this host's heartbeat into the fleet's heartbeat hash. */
+/** Writes this host's heartbeat into its own key (`<prefix>:agent:<host>:heartbeat`), the only one its ACL allows. */
 export class HeartbeatRepository {
   private readonly key: string;
 
   constructor(
-    config: Pick<WorkerConfig, 'queuePrefix'>,
+    config: Pick<WorkerConfig, 'queuePrefix' | 'hostName'>,
     private readonly redis: RedisConnection,
   ) {
-    this.key = hostHeartbeatsKey(config.queuePrefix);
+    this.key = agentHeartbeatKey(config.queuePrefix, config.hostName);
   }
 
   async publish(heartbeat: HostHeartbeat): Promise<void> {
-    await this.redis.client.hset(this.key, heartbeat.name, JSON.stringify(heartbeat));
+    await this.redis.client.set(this.key, JSON.stringify(heartbeat));
   }
 }

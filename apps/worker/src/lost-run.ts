@@ -43,3 +43,11 @@ function lostError(hostName: string, attached: boolean): string {
     ? `the agent on ${hostName} was lost during the run (after its probes were attached); the run cannot be resumed`
     : `the agent on ${hostName} was lost while preparing the run, again after a retry; the run is not retried again`;
 }
+
+/**
+ * The error of a run whose agent process ended (killed, crashed) after attaching, as its next incarnation reports
+ * it at start. The BullMQ job, taken again later by the stall checker, gets the same outcome (see {@link takeover}).
+ */
+export function restartedError(hostName: string): string {
+  return `the agent on ${hostName} restarted during the run (its previous process was lost after attaching the probes); the run cannot be resumed`;
+}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorkerConfig } from './config.js';
+import type { AgentCredentials } from './credentials.js';
 
 /**
  * V8 flags the agent runs with (docs/PERFORMANCE.md, memory):
@@ -35,14 +36,17 @@ function reexecWithAgentSettings(): void {
 async function main(): Promise<void> {
   reexecWithAgentSettings();
   // Loaded only after the re-exec, so the throwaway first process never pays for them.
-  const [{ ConfigError, loadWorkerConfig }, { createAgentLogger }, { Agent }] = await Promise.all([
+  const [{ ConfigError, loadWorkerConfig }, { loadAgentCredentials }, { createAgentLogger }, { Agent }] = await Promise.all([
     import('./config.js'),
+    import('./credentials.js'),
     import('./logger.js'),
     import('./agent.js'),
   ]);
   let config: WorkerConfig;
+  let credentials: AgentCredentials;
   try {
     config = loadWorkerConfig();
+    credentials = loadAgentCredentials(config.credentialsFile, config.hostName);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`bpfleet agent: ${error.message}`);
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createAgentLogger(config);
-  const agent = new Agent(config, logger);
+  const agent = new Agent(config, credentials, logger);
   // SIGINT/SIGTERM abort the runs in progress, release their BPF objects and close the queue; a second
   // signal while that goes on changes nothing (each shutdown step runs once).
   const stop = (signal: NodeJS.Signals) => {

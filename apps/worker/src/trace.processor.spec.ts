@@ -5,6 +5,7 @@ import type { RunMessage, TraceJobPayload } from '../../../libs/contracts/src/in
 import { mockOf } from '../../../test/support/mock.js';
 import { CancelRepository } from './cancel.repository.js';
 import { CancelService } from './cancel.service.js';
+import { IncarnationService } from './incarnation.service.js';
 import { ATTACHED_PROGRESS } from './lost-run.js';
 import { RedisConnection } from './redis.connection.js';
 import { RunReportRepository } from './run-report.repository.js';
@@ -43,6 +44,7 @@ describe(TraceProcessor.name, () => {
       mockOf(RedisConnection, {}),
       cancels,
       silent,
+      mockOf(IncarnationService, {}),
     );
   });
 

@@ -2,6 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { traceHostQueueName, type TraceJobPayload } from '../../../libs/contracts/src/index.js';
 import type { CancelService } from './cancel.service.js';
 import type { WorkerConfig } from './config.js';
+import type { IncarnationService } from './incarnation.service.js';
 import type { Logger } from './logger.js';
 import { ATTACHED_PROGRESS, stalledOutError, takeover } from './lost-run.js';
 import type { RedisConnection } from './redis.connection.js';
@@ -33,12 +34,19 @@ export class TraceProcessor {
     private readonly redis: RedisConnection,
     private readonly cancels: CancelService,
     private readonly logger: Logger,
+    private readonly incarnation: IncarnationService,
   ) {}
 
-  /** Starts taking runs, at most `concurrency` at once. */
-  start(): void {
+  /**
+   * Reports the runs a previous incarnation of this agent left attached (see IncarnationService), then starts taking
+   * runs, at most `concurrency` at once.
+   */
+  async start(): Promise<void> {
     const queue = traceHostQueueName(this.config.hostName);
     this.worker = new Worker<TraceJobPayload>(queue, (job) => this.process(job), {
+      // Started below, once this worker's id (which begins each of its lock tokens) is recorded as the host's
+      // incarnation and the previous incarnation's runs are reported.
+      autorun: false,
       // BullMQ duplicates the shared connection for its blocking reads.
       connection: this.redis.client,
       prefix: this.config.queuePrefix,
@@ -49,6 +57,8 @@ export class TraceProcessor {
     });
     this.worker.on('failed', (job) => void (job && this.onFailed(job)));
     this.worker.on('error', (error) => this.logger.error(`queue ${queue}: ${error.message}`));
+    await this.incarnation.takeOver(this.worker.id);
+    this.worker.run().catch((error: Error) => this.logger.error(`queue ${queue}: the worker stopped: ${error.message}`));
     this.logger.info(`consuming ${queue}, ${this.config.concurrency} runs at once`);
   }
 

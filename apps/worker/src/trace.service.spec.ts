@@ -37,7 +37,12 @@ describe(TraceService.name, () => {
     host = mockOf(CapabilityRepository, { kernel: '6.18.0', capabilities: { ...allCapabilities } });
     const reports = mockOf(RunReportRepository, { send: vi.fn(async (message: RunMessage) => void sent.push(message)) });
     const runners = mockOf(ToolRunnerRepository, { get: vi.fn(async (name: string) => (name === 'syscount' ? runner : undefined)) });
-    const config = { hostName: 'h1', maxDurationSec: 3600, eventBudgetCaps: { maxEvents: 1_000_000, maxEventsPerSec: 100_000 } };
+    const config = {
+      hostName: 'h1',
+      maxDurationSec: 3600,
+      eventBudgetCaps: { maxEvents: 1_000_000, maxEventsPerSec: 100_000 },
+      chunks: { rows: 1000, flushMs: 50, maxBufferedRows: 20_000 },
+    };
     sut = new TraceService(config, host, runners, reports, pino({ level: 'silent' }));
   });
 
@@ -80,6 +85,20 @@ describe(TraceService.name, () => {
     await sut.execute(payload({ params: { pid: 'x' } }), new AbortController().signal);
     expect(runner).not.toHaveBeenCalled();
     expect(sent).toEqual([expect.objectContaining({ type: 'failed', error: expect.stringContaining('params.pid') })]);
+  });
+
+  it('refuses a run of another host without running anything', async () => {
+    await sut.execute(payload({ host: 'h2' }), new AbortController().signal);
+    expect(runner).not.toHaveBeenCalled();
+    expect(sent).toEqual([
+      expect.objectContaining({ type: 'failed', error: 'run run-1 is for host "h2", not for this agent\'s host h1' }),
+    ]);
+  });
+
+  it('says by how much the window was overrun when the agent stalled past it', async () => {
+    runner.mockResolvedValueOnce({ result: countsResult, stats: { tracedMs: 14_000 } });
+    await sut.execute(payload(), new AbortController().signal);
+    expect(sent.at(-1)).toMatchObject({ type: 'succeeded', stats: { tracedMs: 14_000, overrunMs: 12_000 } });
   });
 
   it('fails a run of an unknown tool', async () => {

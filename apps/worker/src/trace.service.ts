@@ -1,10 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
-import type { RunMessage, TraceJobPayload } from '../../../libs/contracts/src/index.js';
+import type { RunMessage, ToolResult, TraceJobPayload } from '../../../libs/contracts/src/index.js';
 import type { ToolRunOutput } from '../../../libs/tools/src/definition.js';
 import { RunCancelledError, RunStoppedError } from './cancel.service.js';
+import { ChunkWriter } from './chunk-writer.js';
 import type { CapabilityRepository } from './capability.repository.js';
 import type { WorkerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { markOverrun } from './overrun.js';
 import type { RunReportRepository } from './run-report.repository.js';
 import type { ToolRunnerRepository } from './tool-runner.repository.js';
 
@@ -23,7 +25,7 @@ const loadCatalog = async () => {
 /** Runs one tool for one run and reports every transition to the control plane. */
 export class TraceService {
   constructor(
-    private readonly config: Pick<WorkerConfig, 'hostName' | 'maxDurationSec' | 'eventBudgetCaps'>,
+    private readonly config: Pick<WorkerConfig, 'hostName' | 'maxDurationSec' | 'eventBudgetCaps' | 'chunks'>,
     private readonly host: CapabilityRepository,
     private readonly runners: ToolRunnerRepository,
     private readonly reports: RunReportRepository,
@@ -41,10 +43,14 @@ export class TraceService {
    *
    * `recordAttached` is awaited once the probes are attached and before `running` is reported, so a run
    * reported `running` is always one its queue knows must never be run again (see lost-run.ts).
+   *
+   * An events run's rows go out in chunk messages while it runs (ChunkWriter), every chunk before the run's
+   * final message, which carries the totals and no rows.
    */
   async execute(payload: TraceJobPayload, signal: AbortSignal, recordAttached: () => Promise<void> = async () => {}): Promise<void> {
     const { runId } = payload;
     let attached = false;
+    const writer = new ChunkWriter(runId, (chunk) => this.reports.send(chunk), this.config.chunks, this.logger);
     try {
       if (signal.aborted) {
         // Cancelled while it waited in the queue: nothing is loaded, nothing to report but the outcome.
@@ -60,7 +66,10 @@ export class TraceService {
           attached = true;
           void this.reportRunning(runId, recordAttached);
         },
+        rows: writer,
       });
+      markOverrun(output.stats, payload.durationSec * 1000);
+      await sendRows(output.result, writer);
       if (signal.aborted) {
         await this.reports.send(this.abortedMessage(runId, signal, output, attached));
         return;
@@ -76,6 +85,9 @@ export class TraceService {
       }
       this.logger.warn(`run ${runId} (${payload.tool}) failed: ${message}`);
       await this.reports.send({ type: 'failed', runId, at: now(), error: message });
+    } finally {
+      // A run that failed keeps the rows it sent before (they are stored, and were seen live).
+      await writer.close();
     }
   }
 
@@ -111,6 +123,10 @@ export class TraceService {
 
   /** Rechecks what the API checked: the agent must not trust its queue blindly. */
   private async prepare(payload: TraceJobPayload) {
+    // A run of another host (a payload put on this queue by hand) would trace the wrong machine under its name.
+    if (payload.host !== this.config.hostName) {
+      throw new UnrecoverableError(`run ${payload.runId} is for host ${JSON.stringify(payload.host)}, not for this agent's host ${this.config.hostName}`);
+    }
     const { TOOL_CATALOG, validateParams, budgetProblems } = await loadCatalog();
     const tool = TOOL_CATALOG.get(payload.tool);
     if (!tool) throw new UnrecoverableError(`unknown tool "${payload.tool}"`);
@@ -118,7 +134,7 @@ export class TraceService {
     if (!Number.isInteger(durationSec) || durationSec < 1 || durationSec > this.config.maxDurationSec) {
       throw new UnrecoverableError(`durationSec must be an integer from 1 to ${this.config.maxDurationSec}, got ${JSON.stringify(durationSec)}`);
     }
-    const errors = [...validateParams(tool, payload.params), ...budgetProblems(tool, payload.params, this.config.eventBudgetCaps)];
+    const errors = [...validateParams(tool, payload.params, { durationSec: payload.durationSec }), ...budgetProblems(tool, payload.params, this.config.eventBudgetCaps)];
     if (errors.length) {
       throw new UnrecoverableError(`invalid params: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     }
@@ -132,6 +148,20 @@ export class TraceService {
     if (!runner) throw new UnrecoverableError(`this agent has no runner for ${tool.name}`);
     return runner;
   }
+}
+
+/**
+ * Sends the rows of an events result that are still to go (all of them when the runner kept them in the result)
+ * and leaves the result with its totals only: `chunks` sent, `total` less the rows the writer dropped, which
+ * `dropped` now counts too.
+ */
+async function sendRows(result: ToolResult, writer: ChunkWriter): Promise<void> {
+  const totals = await writer.close(result.kind === 'events' ? result.rows : []);
+  if (result.kind !== 'events') return;
+  result.rows = [];
+  result.total -= totals.dropped;
+  result.dropped += totals.dropped;
+  result.chunks = totals.chunks;
 }
 
 function abortReason(signal: AbortSignal): string {

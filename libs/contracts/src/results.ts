@@ -18,11 +18,36 @@ export interface EventsResult extends ResultCommon {
   rows: Record<string, unknown>[];
   total: number;
   dropped: number;
+  /**
+   * Streamed rows: the run sent its `total` rows in this many chunk messages (ChunkMessage) while it ran, and
+   * `rows` here is empty. Absent when the rows are in `rows` (agents from before streaming, tools run outside one).
+   */
+  chunks?: number;
 }
 
-export interface CountsResult extends ResultCommon {
+export interface CountsResult extends ResultCommon, SeriesCommon {
   kind: 'counts';
   keys: string[];
+  rows: Record<string, unknown>[];
+  total: number;
+  /** With `intervalSec`: one entry per interval, in time order; summed they are `rows` and `total` exactly. */
+  series?: CountsInterval[];
+}
+
+/**
+ * What a result split into intervals (`intervalSec`) carries beside its `series`. The whole-window fields of
+ * the result are the sum of the series (docs/tools.md, "Time series").
+ */
+interface SeriesCommon {
+  /** The interval length asked for, in seconds (the last interval is shorter when the run ends between two). */
+  intervalSec?: number;
+}
+
+/** One interval of a counts result: the rows whose counts changed in it, with their increases only. */
+export interface CountsInterval {
+  /** ISO 8601 wall-clock start of the interval (the first: when the probes were attached). */
+  at: string;
+  /** The result's key columns and each numeric column's increase in this interval, sorted by count descending. */
   rows: Record<string, unknown>[];
   total: number;
 }
@@ -33,7 +58,7 @@ export interface HistogramBucket {
   count: number;
 }
 
-export interface HistogramResult extends ResultCommon {
+export interface HistogramResult extends ResultCommon, SeriesCommon {
   kind: 'histogram';
   unit: string;
   buckets: HistogramBucket[];
@@ -48,6 +73,28 @@ export interface HistogramResult extends ResultCommon {
   /** With a breakdown: what each group is keyed by (`pid`, `cpu`, …) and one histogram per key. */
   by?: string;
   groups?: HistogramGroup[];
+  /**
+   * With `intervalSec`: the whole histogram (not its groups) per interval, in time order; summed bucket by
+   * bucket they are `buckets` exactly (and their counts `count`): a latency heatmap's columns.
+   */
+  series?: HistogramInterval[];
+}
+
+/**
+ * One interval of a histogram result: its buckets, and the summary those give. No min and max: an
+ * interval's are not known exactly (the kernel keeps them for the whole run), only within its buckets.
+ */
+export interface HistogramInterval {
+  /** ISO 8601 wall-clock start of the interval (the first: when the probes were attached). */
+  at: string;
+  buckets: HistogramBucket[];
+  count: number;
+  /** Exact, as the whole result's (to floating-point rounding when the unit divides the measured one). */
+  sum: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
 }
 
 /** One histogram of a per-key breakdown, e.g. per process or per CPU. */
@@ -99,6 +146,11 @@ export interface RunStats {
   attachMs?: number;
   /** Wall-clock milliseconds the probes were attached. */
   tracedMs?: number;
+  /**
+   * Milliseconds the probes stayed attached beyond the run's window (`tracedMs` − durationSec × 1000), present only
+   * when the agent stalled (stopped, frozen) past its window: the result covers more time than asked, compare rates.
+   */
+  overrunMs?: number;
   /** Stack tools: milliseconds spent symbolizing, and the distinct stacks symbolized. */
   symbolizeMs?: number;
   uniqueStacks?: number;

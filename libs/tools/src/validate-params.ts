@@ -1,6 +1,7 @@
 import type { SchemaValidateFunction } from 'ajv';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { ToolDefinition } from './definition.js';
+import { intervalProblems } from './time-series.js';
 
 export interface ParamsError {
   /** Dotted path from the body root, e.g. `params.maxArgs`. */
@@ -47,15 +48,24 @@ function describe(error: ErrorObject): ParamsError {
   return { field: ['params', path].filter(Boolean).join('.'), message: error.message ?? 'is invalid' };
 }
 
+/** What params are checked against besides themselves: the job they run in. */
+export interface JobContext {
+  durationSec: number;
+}
+
 /**
  * Validates `params` in place against the tool's schema, filling in defaults, then against the tool's own
- * cross-field rules. Returns the errors, each naming its field; an empty list means the params are valid.
+ * cross-field rules, and with `job` against the job too (a series tool's `intervalSec` against `durationSec`:
+ * pass it wherever the job is known, the API before queueing and the agent before running). Returns the
+ * errors, each naming its field; an empty list means the params are valid.
  */
-export function validateParams(tool: ToolDefinition, params: unknown): ParamsError[] {
+export function validateParams(tool: ToolDefinition, params: unknown, job?: JobContext): ParamsError[] {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     return [{ field: 'params', message: 'must be an object' }];
   }
   const validate = validatorFor(tool);
   if (!validate(params)) return (validate.errors ?? []).map(describe);
-  return tool.check(params as Record<string, unknown>);
+  const checked = params as Record<string, unknown>;
+  const jobErrors = tool.series && job ? intervalProblems(checked.intervalSec as number | undefined, job.durationSec) : [];
+  return [...tool.check(checked), ...jobErrors];
 }

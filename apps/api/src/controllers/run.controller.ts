@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { ToolResult } from '../../../../libs/contracts/src/index.js';
@@ -6,6 +7,7 @@ import { ErrorResponseDto } from '../dtos/error.dto.js';
 import { RunResultQueryDto } from '../dtos/run.dto.js';
 import { UuidPipe } from '../middleware/uuid.pipe.js';
 import { RunService } from '../services/run.service.js';
+import { invalidField } from '../utils/errors.js';
 import { ApiBearer } from '../utils/openapi.js';
 
 @ApiTags('runs')
@@ -20,7 +22,9 @@ export class RunController {
     summary: 'Get a run result',
     description:
       'What the run measured on its host; a cancelled run keeps what it saw before it stopped. `format` ' +
-      'exports it as a file (Content-Disposition names it).',
+      'exports it as a file (Content-Disposition names it). An events result comes a page of rows at a time ' +
+      '(`limit`, `cursor`: pass `nextCursor` until it is null), also while the run still streams its rows ' +
+      '(`complete` false, `columns` empty until the run ends); `format=csv|ndjson` streams all its rows.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The run id, from the `runs` of its job.' })
   @ApiOkResponse({
@@ -30,18 +34,25 @@ export class RunController {
         schema: {
           type: 'object',
           required: ['kind'],
-          properties: { kind: { type: 'string', enum: ['events', 'counts', 'histogram', 'stacks'] } },
+          properties: {
+            kind: { type: 'string', enum: ['events', 'counts', 'histogram', 'stacks'] },
+            complete: { type: 'boolean', description: 'Events: false while more rows may come (the run goes on, or chunks are on their way).' },
+            nextCursor: { type: ['string', 'null'], description: 'Events: the `cursor` of the next page; null once every row was given.' },
+          },
           additionalProperties: true,
         },
       },
       'text/csv': { schema: { type: 'string' } },
+      'application/x-ndjson': { schema: { type: 'string', description: 'events: one JSON object per row, one per line' } },
       'text/plain': { schema: { type: 'string', description: 'folded stacks' } },
       'application/octet-stream': { schema: { type: 'string', format: 'binary', description: 'pprof (gzipped protobuf)' } },
     },
   })
   @ApiBadRequestResponse({
     type: ErrorResponseDto,
-    description: '`id` is not a UUID, or `format` is not one the result\'s kind exports as.',
+    description:
+      '`id` is not a UUID, `format` is not one the result\'s kind exports as, `limit` is out of range, `cursor` is not ' +
+      'one this endpoint returned, or `limit`/`cursor` were given for a result that is not events or with `format` csv or ndjson.',
     example: {
       statusCode: 400,
       error: 'Bad Request',
@@ -62,9 +73,18 @@ export class RunController {
     @Param('id', UuidPipe) id: string,
     @Query() query: RunResultQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ToolResult | string | Buffer> {
-    if (query.format === undefined || query.format === 'json') return this.service.getResult(id);
-    const file = await this.service.exportResult(id, query.format);
+  ): Promise<ToolResult | string | Buffer | Readable> {
+    const { format = 'json', limit, cursor } = query;
+    if (format === 'json') {
+      const result = await this.service.getResult(id, { limit, cursor });
+      if (!('json' in result)) return result;
+      reply.header('content-type', 'application/json; charset=utf-8');
+      return result.json;
+    }
+    for (const [field, value] of [['limit', limit], ['cursor', cursor]] as const) {
+      if (value !== undefined) throw invalidField(field, `pages format=json; format=${format} gives the whole result`);
+    }
+    const file = await this.service.exportResult(id, format);
     reply.header('content-type', file.contentType);
     reply.header('content-disposition', `attachment; filename="${file.fileName}"`);
     return file.body;

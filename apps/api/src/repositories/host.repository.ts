@@ -47,4 +47,21 @@ export class HostRepository {
       [JSON.stringify(rows)],
     );
   }
+
+  /**
+   * Moves `last_seen` of these hosts to their heartbeat time (never backwards, never into the future), leaving
+   * the rest of their rows as they are: the cheap write for a host that only beat again. Returns the names whose
+   * row exists (every other name was not written).
+   */
+  async touchLastSeen(beats: readonly { name: string; at: string }[]): Promise<string[]> {
+    if (beats.length === 0) return [];
+    const [rows]: [{ name: string }[], number] = await this.hosts.query(
+      `UPDATE hosts h SET last_seen = GREATEST(h.last_seen, LEAST(beat.at, now()))
+       FROM unnest($1::text[], $2::timestamptz[]) AS beat(name, at)
+       WHERE h.name = beat.name
+       RETURNING h.name`,
+      [beats.map((beat) => beat.name), beats.map((beat) => beat.at)],
+    );
+    return rows.map((row) => row.name);
+  }
 }

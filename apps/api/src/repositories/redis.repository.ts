@@ -2,8 +2,9 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { ApiConfig } from '../config.js';
 import {
+  agentCredentialsKey,
+  agentHeartbeatKey,
   hostCancelChannel,
-  hostHeartbeatsKey,
   runCancelKey,
   type RunEnding,
 } from '../../../../libs/contracts/src/index.js';
@@ -32,15 +33,18 @@ export class RedisRepository implements OnApplicationShutdown {
     return this.client;
   }
 
-  /** Raw heartbeat values by host name, as the agents wrote them. */
-  readHeartbeats(): Promise<Record<string, string>> {
-    return this.client.hgetall(hostHeartbeatsKey(this.config.queuePrefix));
+  /**
+   * Raw heartbeat values by host name, as the agents wrote them, of every host with an agent credential (each
+   * agent writes its own key, `<prefix>:agent:<host>:heartbeat`: the only heartbeat its Redis user may write).
+   */
+  async readHeartbeats(): Promise<Record<string, string>> {
+    return this.readHeartbeatsOf(await this.client.hkeys(agentCredentialsKey(this.config.queuePrefix)));
   }
 
-  /** The raw heartbeats of these hosts only (one HMGET), by name; a host that never beat is absent. */
+  /** The raw heartbeats of these hosts only (one MGET), by name; a host that never beat is absent. */
   async readHeartbeatsOf(names: readonly string[]): Promise<Record<string, string>> {
     if (names.length === 0) return {};
-    const values = await this.client.hmget(hostHeartbeatsKey(this.config.queuePrefix), ...names);
+    const values = await this.client.mget(names.map((name) => agentHeartbeatKey(this.config.queuePrefix, name)));
     const beats: Record<string, string> = {};
     names.forEach((name, i) => {
       const value = values[i];
@@ -64,7 +68,7 @@ export class RedisRepository implements OnApplicationShutdown {
     if (runs.length === 0) return;
     const keys = this.client.multi();
     for (const run of runs) {
-      const key = runCancelKey(this.config.queuePrefix, run.id);
+      const key = runCancelKey(this.config.queuePrefix, run.host, run.id);
       if (ending === 'cancel') keys.set(key, ending, 'EX', ttlSec);
       else keys.set(key, ending, 'EX', ttlSec, 'NX');
     }

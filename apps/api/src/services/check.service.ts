@@ -213,7 +213,7 @@ export class CheckService implements OnApplicationBootstrap, OnApplicationShutdo
     if (!tool) throw invalidField('tool', `unknown tool "${dto.tool}" (see GET /v1/tools)`);
     // The job's own validation runs again when it is created; this copy only tells the result kind.
     const params = structuredClone(dto.params ?? {});
-    const errors = validateParams(tool, params);
+    const errors = validateParams(tool, params, { durationSec: dto.durationSec! });
     if (errors.length > 0) throw invalidFields(errors);
     return { tool: tool.name, kind: tool.resultKindOf(params), hosts: dto.hosts! };
   }

@@ -14,6 +14,7 @@ import {
 import type { CompareQueryDto } from '../dtos/compare.dto.js';
 import { JobRepository } from '../repositories/job.repository.js';
 import { RunRepository } from '../repositories/run.repository.js';
+import { RunEventService } from './run-event.service.js';
 import type { RunEntity } from '../entities/run.entity.js';
 import { invalidField } from '../utils/errors.js';
 
@@ -44,6 +45,7 @@ export class CompareService {
   constructor(
     private readonly jobRepository: JobRepository,
     private readonly runRepository: RunRepository,
+    private readonly runEventService: RunEventService,
   ) {}
 
   async compare(query: CompareQueryDto): Promise<{ comparison: Comparison; tool: string; sources: Record<'base' | 'target', ComparisonSource> }> {
@@ -80,7 +82,7 @@ export class CompareService {
   async outliers(jobId: string): Promise<OutlierReport & { jobId: string; tool: string }> {
     const found = await this.jobRepository.getById(jobId);
     if (!found) throw new NotFoundException(`job ${jobId} not found`);
-    const runs = await this.runRepository.succeededWithResults(jobId);
+    const runs = await this.withRows(await this.runRepository.succeededWithResults(jobId));
     const report = findOutliers(
       runs.map(({ run, result }) => ({ host: run.host, sample: toSample(run, result, found.job.durationSec) })),
     );
@@ -99,12 +101,13 @@ export class CompareService {
       if (!found || !stored || run.status !== 'succeeded') {
         throw new ConflictException(`${field}: run ${id} has no result to compare (status: ${run.status})`);
       }
-      const sample = toSample(run, stored.result, found.job.durationSec);
+      const [{ result }] = await this.withRows([{ run, result: stored.result }]);
+      const sample = toSample(run, result, found.job.durationSec);
       return { source: sourceOf('run', id, found.job.tool, found.job.durationSec, [run]), sample };
     }
     const found = await this.jobRepository.getById(id);
     if (!found) throw new NotFoundException(`${field}: no run or job has id ${id}`);
-    const runs = await this.runRepository.succeededWithResults(id);
+    const runs = await this.withRows(await this.runRepository.succeededWithResults(id));
     if (runs.length === 0) {
       throw new ConflictException(`${field}: job ${id} has no succeeded run to compare (status: ${found.job.status})`);
     }
@@ -114,11 +117,22 @@ export class CompareService {
       sample,
     };
   }
+
+  /**
+   * The results with an events result's streamed rows read back into `rows`: comparisons and thresholds count rows
+   * by column. Held in memory, as a result with inline rows always was (a run has at most its maxEvents rows).
+   */
+  private withRows(runs: { run: RunEntity; result: ToolResult }[]): Promise<{ run: RunEntity; result: ToolResult }[]> {
+    return Promise.all(
+      runs.map(async ({ run, result }) => ({ run, result: result.kind === 'events' ? await this.runEventService.withRows(run.id, result) : result })),
+    );
+  }
 }
 
 function toSample(run: RunEntity, result: ToolResult, durationSec: number): Sample {
   // A run reported before stats carried tracedMs traced its whole duration.
-  return { result, tracedMs: run.stats?.tracedMs ?? durationSec * 1000, durationSec, runs: 1 };
+  const overrunMs = typeof run.stats?.overrunMs === 'number' ? run.stats.overrunMs : 0;
+  return { result, tracedMs: run.stats?.tracedMs ?? durationSec * 1000, durationSec, runs: 1, overrunMs };
 }
 
 function sourceOf(type: 'run' | 'job', id: string, tool: string, durationSec: number, runs: RunEntity[]): ComparisonSource {

@@ -147,7 +147,7 @@ export class JobService {
     }
     checkTargetFields(dto);
     const params = structuredClone(dto.params ?? {});
-    const paramErrors = validateParams(tool, params);
+    const paramErrors = validateParams(tool, params, { durationSec: dto.durationSec });
     if (paramErrors.length > 0) throw invalidFields(paramErrors);
     const overBudget = budgetProblems(tool, params, this.config.eventBudgetCaps);
     if (overBudget.length > 0) throw invalidFields(overBudget);

@@ -1,14 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CountsResult } from '../../../../libs/contracts/src/index.js';
+import type { CountsResult, EventsResult } from '../../../../libs/contracts/src/index.js';
 import { RetryLaterError, type QueueRepository } from '../repositories/queue.repository.js';
 import { mockOf } from '../../../../test/support/mock.js';
+import { AgentMessageVerifier } from './agent-message.verifier.js';
 import { CheckService } from './check.service.js';
+import { RunEventRepository } from '../repositories/run-event.repository.js';
 import { RunRepository } from '../repositories/run.repository.js';
 import { ResultService } from './result.service.js';
+import { RunEventService } from './run-event.service.js';
 
 const runId = '0b5b7c4e-2f0a-4e43-9d0c-6c1f3a4b5c6d';
 
-function setup() {
+function setup(accepts: AgentMessageVerifier['accepts'] = async () => true) {
   const runRepository = {
     markRunning: vi.fn().mockResolvedValue(true),
     storeSuccess: vi.fn().mockResolvedValue(true),
@@ -16,8 +19,17 @@ function setup() {
     markCancelled: vi.fn().mockResolvedValue(true),
   };
   const checkService = { judgeReady: vi.fn(async () => {}) };
-  const sut = new ResultService({} as QueueRepository, mockOf(RunRepository, runRepository), mockOf(CheckService, checkService));
-  return { sut, runRepository };
+  const runEvents = { storeChunk: vi.fn(async () => true), giveUpMissingChunks: vi.fn(async () => 1) };
+  const rows = { hasAllChunks: vi.fn(async () => true) };
+  const sut = new ResultService(
+    {} as QueueRepository,
+    mockOf(RunRepository, runRepository),
+    mockOf(CheckService, checkService),
+    mockOf(AgentMessageVerifier, { accepts }),
+    mockOf(RunEventRepository, runEvents),
+    mockOf(RunEventService, rows),
+  );
+  return { sut, runRepository, runEvents, rows, checkService };
 }
 
 describe(ResultService.name, () => {
@@ -37,6 +49,19 @@ describe(ResultService.name, () => {
     await sut.handle({ type: 'weird', runId } as never);
     expect(runRepository.markRunning).not.toHaveBeenCalled();
     expect(runRepository.storeSuccess).not.toHaveBeenCalled();
+  });
+
+  it('applies nothing the verifier rejects (not signed by the agent of the run\'s host)', async () => {
+    const { sut, runRepository } = setup(async () => false);
+    await sut.handle({ type: 'failed', runId, at: '', error: 'forged' });
+    expect(runRepository.markFailed).not.toHaveBeenCalled();
+  });
+
+  it('asks for a retry when the verifier cannot answer (Redis or Postgres away)', async () => {
+    const { sut } = setup(async () => {
+      throw new Error('Connection is closed.');
+    });
+    await expect(sut.handle({ type: 'failed', runId, at: '', error: 'boom' })).rejects.toBeInstanceOf(RetryLaterError);
   });
 
   it('asks for a retry when the database is away', async () => {
@@ -77,5 +102,71 @@ describe(ResultService.name, () => {
     const { sut, runRepository } = setup();
     await sut.handle({ type: 'cancelled', runId, at: '', result: { kind: 'nope' } } as never);
     expect(runRepository.markCancelled).not.toHaveBeenCalled();
+  });
+
+  describe('streamed events', () => {
+    const streamed: EventsResult = { kind: 'events', columns: [{ name: 'pid', type: 'int' }], rows: [], total: 2500, dropped: 3, chunks: 3 };
+
+    it('stores a chunk as it comes, and a chunk judges no check', async () => {
+      const { sut, runEvents, checkService } = setup();
+      await sut.handle({ type: 'chunk', runId, seq: 2, rows: [{ pid: 1 }, { pid: 2 }], at: '2026-01-01T00:00:00.000Z' });
+      expect(runEvents.storeChunk).toHaveBeenCalledWith(runId, 2, [{ pid: 1 }, { pid: 2 }]);
+      expect(checkService.judgeReady).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['a negative seq', { seq: -1, rows: [] }],
+      ['a fractional seq', { seq: 1.5, rows: [] }],
+      ['rows that are no array', { seq: 0, rows: { pid: 1 } }],
+      ['a row that is no object', { seq: 0, rows: [{ pid: 1 }, 7] }],
+      ['a row that is an array', { seq: 0, rows: [[1]] }],
+      ['more rows than a chunk may hold', { seq: 0, rows: Array.from({ length: 10_001 }, () => ({})) }],
+    ])('drops a chunk with %s', async (_, fields) => {
+      const { sut, runEvents } = setup();
+      await sut.handle({ type: 'chunk', runId, at: '', ...fields } as never);
+      expect(runEvents.storeChunk).not.toHaveBeenCalled();
+    });
+
+    it('stores the end of a run once all its chunks are stored', async () => {
+      const { sut, runRepository, rows } = setup();
+      await sut.handle({ type: 'succeeded', runId, at: new Date().toISOString(), result: streamed, stats: {} });
+      expect(rows.hasAllChunks).toHaveBeenCalledWith(runId, 3);
+      expect(runRepository.storeSuccess).toHaveBeenCalledTimes(1);
+    });
+
+    it('asks for a retry of the end of a run (succeeded or cancelled) while some of its chunks are missing', async () => {
+      const { sut, runRepository, rows } = setup();
+      rows.hasAllChunks.mockResolvedValue(false);
+      const at = new Date().toISOString();
+      await expect(sut.handle({ type: 'succeeded', runId, at, result: streamed, stats: {} })).rejects.toBeInstanceOf(RetryLaterError);
+      await expect(sut.handle({ type: 'cancelled', runId, at, result: streamed })).rejects.toBeInstanceOf(RetryLaterError);
+      expect(runRepository.storeSuccess).not.toHaveBeenCalled();
+      expect(runRepository.markCancelled).not.toHaveBeenCalled();
+    });
+
+    it('stores the end of a run without its missing chunks 10 minutes after it was sent, saying so', async () => {
+      const { sut, runRepository, rows, runEvents } = setup();
+      rows.hasAllChunks.mockResolvedValue(false);
+      const at = new Date(Date.now() - 10 * 60_000 - 1000).toISOString();
+      await sut.handle({ type: 'succeeded', runId, at, result: { ...streamed, note: 'stopped at maxEvents' }, stats: {} });
+      expect(runEvents.giveUpMissingChunks).toHaveBeenCalledWith(runId, 3);
+      expect(runRepository.storeSuccess).toHaveBeenCalledWith(runId, new Date(at), {
+        ...streamed,
+        note: 'stopped at maxEvents; 1 of its 3 chunks of rows never reached the API; their rows are not in the result',
+      }, {});
+    });
+
+    it('does not wait for rows of a result that kept them, or of another kind', async () => {
+      const { sut, rows } = setup();
+      await sut.handle({ type: 'succeeded', runId, at: '', result: { ...streamed, chunks: undefined, rows: [{ pid: 1 }], total: 1 }, stats: {} });
+      await sut.handle({ type: 'succeeded', runId, at: '', result: { kind: 'counts', keys: [], rows: [], total: 0 }, stats: {} });
+      expect(rows.hasAllChunks).not.toHaveBeenCalled();
+    });
+
+    it('drops an end whose chunk count is not a count', async () => {
+      const { sut, runRepository } = setup();
+      await sut.handle({ type: 'succeeded', runId, at: '', result: { ...streamed, chunks: -2 }, stats: {} });
+      expect(runRepository.storeSuccess).not.toHaveBeenCalled();
+    });
   });
 });

@@ -14,7 +14,9 @@ import { API_CONFIG } from '../constants.js';
 import { JobRepository } from '../repositories/job.repository.js';
 import { QueueRepository } from '../repositories/queue.repository.js';
 import { RunRepository, type ReapedRun } from '../repositories/run.repository.js';
+import type { RunEntity } from '../entities/run.entity.js';
 import { HostService } from './host.service.js';
+import { RunEventService, type JsonText, type RowPaging, type StreamedFile } from './run-event.service.js';
 
 @Injectable()
 export class RunService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +31,7 @@ export class RunService implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly hostService: HostService,
     private readonly jobRepository: JobRepository,
     private readonly queueRepository: QueueRepository,
+    private readonly runEventService: RunEventService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,27 +46,49 @@ export class RunService implements OnApplicationBootstrap, OnApplicationShutdown
     clearInterval(this.timer);
   }
 
-  async getResult(id: string): Promise<ToolResult> {
-    const run = await this.runRepository.getById(id);
-    if (!run) throw new NotFoundException(`run ${id} not found`);
-    const stored = await this.runRepository.getResult(id);
-    if (!stored) {
-      const why = run.status === 'failed' && run.error ? `: ${run.error}` : '';
-      throw new NotFoundException(`run ${id} has no result yet (status: ${run.status}${why})`);
+  /**
+   * The stored result; for events, one page of its rows as JSON text (see RunEventService.page), also while the run
+   * still streams them. `limit` and `cursor` page events only: for another kind they are a 400 naming them.
+   */
+  async getResult(id: string, paging: RowPaging = {}): Promise<ToolResult | JsonText> {
+    const { run, result } = await this.stored(id, true);
+    if (result?.kind === 'events' || result === undefined) return this.runEventService.page(id, result, paging);
+    for (const field of ['limit', 'cursor'] as const) {
+      if (paging[field] !== undefined) throw invalidField(field, `pages the rows of events results; run ${run.id} has a ${result.kind} result`);
     }
-    return stored.result;
+    return result;
   }
 
-  /** The result as a file of `format`; 400 naming `format` when the result's kind has no such export. */
-  async exportResult(id: string, format: ExportFormat): Promise<ExportedFile> {
-    const result = await this.getResult(id);
-    const run = await this.runRepository.getById(id);
+  /**
+   * The result as a file of `format`; 400 naming `format` when the result's kind has no such export. A streamed
+   * events result is exported as a stream (csv, ndjson).
+   */
+  async exportResult(id: string, format: ExportFormat): Promise<ExportedFile | StreamedFile> {
+    const { run, result } = await this.stored(id, false);
+    const name = `${run.host}-${id}`;
+    if (result!.kind === 'events' && result!.chunks !== undefined && (format === 'csv' || format === 'ndjson')) {
+      return this.runEventService.export(id, result!, format, name);
+    }
     try {
-      return exportResult(result, format, { name: `${run?.host ?? 'run'}-${id}` });
+      return exportResult(result!, format, { name });
     } catch (error) {
       if (error instanceof UnsupportedExportError) throw invalidField('format', error.message);
       throw error;
     }
+  }
+
+  /**
+   * The run and its stored result; 404 for an unknown run, and for one without a result unless `inProgress` and it
+   * has streamed rows (result then undefined).
+   */
+  private async stored(id: string, inProgress: boolean): Promise<{ run: RunEntity; result?: ToolResult }> {
+    const run = await this.runRepository.getById(id);
+    if (!run) throw new NotFoundException(`run ${id} not found`);
+    const stored = await this.runRepository.getResult(id);
+    if (stored) return { run, result: stored.result };
+    if (inProgress && (await this.runEventService.hasRows(id))) return { run };
+    const why = run.status === 'failed' && run.error ? `: ${run.error}` : '';
+    throw new NotFoundException(`run ${id} has no result yet (status: ${run.status}${why})`);
   }
 
   /**

@@ -57,6 +57,13 @@ describe('compareSamples: counts and events', () => {
     });
   });
 
+  it('compares per-second rates when a side overran its window (its agent stalled): its totals cover more time', () => {
+    const base = countsSample(['syscall'], [{ syscall: 'read', count: 500 }], window(10));
+    const target: Sample = { ...countsSample(['syscall'], [{ syscall: 'read', count: 750 }], window(10, 15_000)), overrunMs: 5000 };
+    const comparison = compareSamples(base, target) as CountsComparison;
+    expect(comparison).toMatchObject({ unit: 'count_per_sec', normalized: true, total: { base: 50, target: 50, delta: 0 } });
+  });
+
   it('compares per-second rates when the durations differ: twice the window at the same rate is no change', () => {
     const base = countsSample(['syscall'], [{ syscall: 'read', count: 500 }], window(10));
     const target = countsSample(['syscall'], [{ syscall: 'read', count: 1000 }], window(20));

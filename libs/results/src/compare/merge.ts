@@ -27,6 +27,7 @@ export function mergeSamples(samples: Sample[]): Sample {
   return {
     result: mergeResults(samples.map((s) => s.result)),
     tracedMs: samples.reduce((sum, s) => sum + s.tracedMs, 0),
+    overrunMs: samples.reduce((sum, s) => sum + (s.overrunMs ?? 0), 0),
     durationSec: first.durationSec,
     runs: samples.reduce((sum, s) => sum + s.runs, 0),
   };

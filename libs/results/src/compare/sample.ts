@@ -10,14 +10,18 @@ export interface Sample {
   durationSec: number;
   /** How many runs the sample merges. */
   runs: number;
+  /** Milliseconds some run traced past its window (its agent stalled: RunStats.overrunMs), summed; 0 or absent when none. */
+  overrunMs?: number;
 }
 
 /**
- * Whether count-like figures are compared per traced second. Only when the requested windows differ: a
- * check that traces a workload command end to end (stopped when it exits) must compare the totals of the
- * same work, and a slower candidate would otherwise look like a lower rate.
+ * Whether count-like figures are compared per traced second: when the requested windows differ, or when a side
+ * traced longer than it asked (an agent stalled and overran: its totals cover more time than the other's).
+ * Otherwise totals: a check that traces a workload command end to end (stopped when it exits) must compare the
+ * totals of the same work, and a slower candidate would otherwise look like a lower rate.
  */
-export const isNormalized = (base: Sample, target: Sample): boolean => base.durationSec !== target.durationSec;
+export const isNormalized = (base: Sample, target: Sample): boolean =>
+  base.durationSec !== target.durationSec || (base.overrunMs ?? 0) > 0 || (target.overrunMs ?? 0) > 0;
 
 /**
  * Milliseconds of tracing behind a sample: its traced time, or the requested duration × runs when the

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CountsResult, EventsResult } from '../../../contracts/src/index.js';
-import { countsCsv, eventsCsv } from './csv.js';
+import { countsCsv, eventsCsv, eventsCsvPart } from './csv.js';
 
 const TS = '2026-01-02T03:04:05.678Z';
 
@@ -61,6 +61,13 @@ describe('eventsCsv', () => {
 
   it('writes the header row for a result with no rows', () => {
     expect(eventsCsv(events([]))).toBe('ts,pid,comm,args,values,ok,retval\r\n');
+  });
+
+  it('writes the same file in pieces: the header with the first, then the rows of each piece', () => {
+    const rows = [1, 2, 3].map((pid) => ({ ts: TS, pid, comm: `c,${pid}`, args: ['-x'], values: [pid], ok: pid > 1, retval: 0 }));
+    const { columns } = events([]);
+    const pieces = eventsCsvPart(columns, rows.slice(0, 2), true) + eventsCsvPart(columns, [], false) + eventsCsvPart(columns, rows.slice(2), false);
+    expect(pieces).toBe(eventsCsv(events(rows)));
   });
 });
 

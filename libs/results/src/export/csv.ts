@@ -24,10 +24,18 @@ const OPTIONS = {
  * cell; booleans are `true`/`false`. A column a row does not list is ignored.
  */
 export function eventsCsv(result: EventsResult): string {
-  const names = result.columns.map((column) => column.name);
+  return eventsCsvPart(result.columns, result.rows, true);
+}
+
+/**
+ * A piece of an events CSV written as it streams: the header row first when `header`, then `rows` as
+ * {@link eventsCsv} writes them. The pieces of one result, the first with the header, joined are its eventsCsv.
+ */
+export function eventsCsvPart(columns: EventsResult['columns'], rows: EventsResult['rows'], header: boolean): string {
+  const names = columns.map((column) => column.name);
   return stringify(
-    result.rows.map((row) => names.map((name) => row[name])),
-    { ...OPTIONS, columns: names },
+    rows.map((row) => names.map((name) => row[name])),
+    { ...OPTIONS, header, columns: names },
   );
 }
 

@@ -12,7 +12,7 @@ const RESULTS: Record<ResultKind, ToolResult> = {
 
 describe('formatsFor', () => {
   it.each([
-    ['events', ['json', 'csv']],
+    ['events', ['json', 'csv', 'ndjson']],
     ['counts', ['json', 'csv']],
     ['histogram', ['json']],
     ['stacks', ['json', 'folded', 'speedscope', 'pprof']],
@@ -41,6 +41,15 @@ describe('exportResult', () => {
 
   it.each(['events', 'counts'] as const)('labels %s as csv with text/csv and .csv', (kind) => {
     expect(exportResult(RESULTS[kind], 'csv', { name: 'run-1' })).toMatchObject({ contentType: 'text/csv; charset=utf-8; header=present', fileName: 'run-1.csv' });
+  });
+
+  it('writes events as ndjson: one JSON object per row, each line ending in a line feed', () => {
+    const result: ToolResult = { kind: 'events', columns: [{ name: 'pid', type: 'int' }, { name: 'comm', type: 'string' }], rows: [{ pid: 1, comm: 'a\nb' }, { pid: 2, comm: 'c' }], total: 2, dropped: 0 };
+    expect(exportResult(result, 'ndjson', { name: 'run-1' })).toEqual({
+      contentType: 'application/x-ndjson',
+      fileName: 'run-1.ndjson',
+      body: '{"pid":1,"comm":"a\\nb"}\n{"pid":2,"comm":"c"}\n',
+    });
   });
 
   it('writes pprof as bytes (gzip magic 1f 8b) and the text formats as strings', () => {

@@ -27,9 +27,12 @@ type Exporters<R extends ToolResult> = Partial<Record<ExportFormat, (result: R, 
 
 const json = (result: ToolResult) => JSON.stringify(result);
 
+/** One JSON object per line (newline-delimited JSON), each row as it is, in order: what `jq -c` and log tools read. */
+export const ndjsonLines = (rows: readonly Record<string, unknown>[]): string => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+
 /** The one table of which kind exports as what: formatsFor and exportResult both read it. */
 const EXPORTERS: { events: Exporters<EventsResult>; counts: Exporters<CountsResult>; histogram: Exporters<HistogramResult>; stacks: Exporters<StacksResult> } = {
-  events: { json, csv: eventsCsv },
+  events: { json, csv: eventsCsv, ndjson: (result) => ndjsonLines(result.rows) },
   counts: { json, csv: countsCsv },
   histogram: { json },
   stacks: { json, folded: foldedStacks, speedscope: (result, meta) => speedscopeFile(result, meta.name), pprof: pprofProfile },
@@ -42,11 +45,18 @@ const FILE_TYPES: Record<ExportFormat, { contentType: string; extension: string 
   speedscope: { contentType: 'application/json', extension: '.speedscope.json' },
   // gzip is part of the file (pprof reads .pb.gz), not a transfer encoding a client would undo.
   pprof: { contentType: 'application/octet-stream', extension: '.pb.gz' },
+  ndjson: { contentType: 'application/x-ndjson', extension: '.ndjson' },
 };
+
+/** The Content-Type of `format` and the file name `meta.name` gets in it (as {@link exportResult} labels its files). */
+export function fileTypeOf(format: ExportFormat, meta: ExportMeta): { contentType: string; fileName: string } {
+  const { contentType, extension } = FILE_TYPES[format];
+  return { contentType, fileName: `${meta.name}${extension}` };
+}
 
 /**
  * The formats a result of `kind` exports as, in EXPORT_FORMATS order: `json` for every kind, `csv` for
- * events and counts, `folded`, `speedscope` and `pprof` for stacks.
+ * events and counts, `folded`, `speedscope` and `pprof` for stacks, `ndjson` for events.
  */
 export function formatsFor(kind: ResultKind): ExportFormat[] {
   return EXPORT_FORMATS.filter((format) => EXPORTERS[kind][format] !== undefined);
@@ -55,8 +65,7 @@ export function formatsFor(kind: ResultKind): ExportFormat[] {
 function exportWith<R extends ToolResult>(exporters: Exporters<R>, result: R, format: ExportFormat, meta: ExportMeta): ExportedFile {
   const exporter = exporters[format];
   if (!exporter) throw new UnsupportedExportError(result.kind, format, formatsFor(result.kind));
-  const { contentType, extension } = FILE_TYPES[format];
-  return { contentType, fileName: `${meta.name}${extension}`, body: exporter(result, meta) };
+  return { ...fileTypeOf(format, meta), body: exporter(result, meta) };
 }
 
 /**

@@ -13,6 +13,7 @@ export const argdist = defineTool({
     'The distribution of a function argument, return value or tracepoint field at a probe (uprobe, uretprobe, tracepoint, USDT, kprobe where the host has them): a log-linear histogram, or counts per distinct value; aggregated and filtered in the kernel.',
   resultKind: 'histogram',
   resultKindOf: (p) => (p.mode === 'counts' ? 'counts' : 'histogram'),
+  series: true,
   requires: (p) => ['btf', ...capabilitiesOf([p.probe], argdistSpecRules)],
   paramsSchema: {
     type: 'object',
@@ -52,8 +53,8 @@ export const argdist = defineTool({
   examples: [
     { probe: 't:syscalls:sys_enter_read', value: { field: 'count' }, mode: 'histogram' },
     { probe: 'u:libc:malloc', value: { arg: 0, type: 'u64' }, mode: 'counts', pid: 1, tid: 1, uid: 0, comm: 'init', cgroup: '/sys/fs/cgroup' },
-    { probe: 'r:libc:read', value: { arg: 'retval', type: 's64' }, mode: 'histogram', filter: { arg: 'retval', op: '>', value: 0 } },
-    { probe: 'usdt:/usr/bin/python3.11:python:function__entry', value: { arg: 1, type: 'str' }, mode: 'counts' },
+    { probe: 'r:libc:read', value: { arg: 'retval', type: 's64' }, mode: 'histogram', filter: { arg: 'retval', op: '>', value: 0 }, intervalSec: 1 },
+    { probe: 'usdt:/usr/bin/python3.11:python:function__entry', value: { arg: 1, type: 'str' }, mode: 'counts', intervalSec: 5 },
   ],
 });
 

@@ -58,7 +58,8 @@ function histogramResult(obj: BpfObject): HistogramResult {
  * (a missing symbol, tracepoint or field fails the run before anything is loaded), the probe attached
  * with cookie 0. Histogram mode: a log-linear histogram (unit `value`) with exact count, sum, min and max;
  * negative values of an s64 counted apart and named in `note`. Counts mode: rows `{ value, count }` sorted
- * by count descending, values shown by their type (numbers, hex addresses, strings).
+ * by count descending, values shown by their type (numbers, hex addresses, strings). Either mode with
+ * `intervalSec` also per interval (the maps are only read: a snapshot is the result so far).
  */
 export default defineRunner(argdist, {
   layouts: {
@@ -76,6 +77,6 @@ export default defineRunner(argdist, {
     writeProbeConfigs(obj, configs);
     const shape = configs.shapes[0]!;
     const result = (lostEvents: number) => (p.mode === 'counts' ? countsResult(obj, shape, lostEvents) : histogramResult(obj));
-    return { empty: () => result(0), collect: ({ lostEvents }) => result(lostEvents) };
+    return { empty: () => result(0), snapshot: () => result(0), collect: ({ lostEvents }) => result(lostEvents) };
   },
 });

@@ -6,6 +6,7 @@ export const cpudist = defineTool({
   description:
     'On-CPU time per scheduling (switch-in to switch-out of a task), or off-CPU time between its runs, as a log-linear histogram built in the kernel; optionally per process.',
   resultKind: 'histogram',
+  series: true,
   requires: ['btf', 'rawTracepoint'],
   paramsSchema: {
     type: 'object',
@@ -26,7 +27,7 @@ export const cpudist = defineTool({
   },
   examples: [
     { offCpu: false, unit: 'us', perPid: false },
-    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', offCpu: true, unit: 'ms', perPid: true },
+    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', offCpu: true, unit: 'ms', perPid: true, intervalSec: 1 },
   ],
 });
 

@@ -16,13 +16,16 @@ export function cpudistConfig(p: CpudistParams) {
  * filters, in `unit`; with perPid also one histogram per process in `groups` (sorted by count descending,
  * with the process's comm when first seen). Only intervals that both began and ended while the probe was
  * attached count. Percentiles are within 1/16 of the truth; count, sum, min and max are exact (to the
- * unit). `lostEvents` counts intervals lost to a full start map or left out of a full breakdown.
+ * unit). With `intervalSec` also the whole histogram per interval of the run (the maps are only read: a
+ * snapshot is the histogram so far, without groups). `lostEvents` counts intervals lost to a full start
+ * map or left out of a full breakdown.
  */
 export default defineRunner(cpudist, {
   layouts: { hist: { value: LoglinearHist }, totals: { value: LoglinearTotals }, keyed: { value: LoglinearKeyed } },
   rodata: cpudistConfig,
   collector: (obj, p) => ({
     empty: () => readHistogram(obj, p.unit, { hist: 'hist' }),
+    snapshot: () => readHistogram(obj, p.unit, { hist: 'hist', totals: 'totals', perUnit: UNIT_NS[p.unit] }),
     collect(): HistogramResult {
       const result = readHistogram(obj, p.unit, { hist: 'hist', totals: 'totals', perUnit: UNIT_NS[p.unit] });
       if (p.perPid) {

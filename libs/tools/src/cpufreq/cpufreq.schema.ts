@@ -6,6 +6,7 @@ export const cpufreq = defineTool({
   description:
     'CPU frequencies in use: samples each CPU at a fixed frequency and counts the samples per CPU and current frequency (MHz), optionally per process; says so when the host exposes no frequency information.',
   resultKind: 'counts',
+  series: true,
   requires: ['btf', 'rawTracepoint', 'perfSampling'],
   paramsSchema: {
     type: 'object',
@@ -21,7 +22,7 @@ export const cpufreq = defineTool({
   },
   examples: [
     { frequencyHz: 99, perProcess: false },
-    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', frequencyHz: 999, perProcess: true },
+    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', frequencyHz: 999, perProcess: true, intervalSec: 1 },
   ],
 });
 

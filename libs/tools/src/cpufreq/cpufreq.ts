@@ -33,7 +33,8 @@ function seedFrequencies(freqMhz: BpfMap, khzByCpu: ReadonlyMap<number, number>)
 
 /**
  * cpufreq with the CPUs' starting frequencies (cpu → kHz) from `startingFrequencies`: sysfs
- * scaling_cur_freq on a real host. Rows `{ cpu, mhz, comm?, count }` sorted by count descending; a sample
+ * scaling_cur_freq on a real host. Rows `{ cpu, mhz, comm?, count }` sorted by count descending (with
+ * `intervalSec` also per interval: the counts are only read, a snapshot is the counts so far); a sample
  * on a CPU whose frequency is unknown is not counted, and `note` says why rows are empty or partial.
  * `lostEvents` counts samples not counted because the map had 10240 keys already.
  */
@@ -46,25 +47,30 @@ export function cpufreqRunner(startingFrequencies: () => ReadonlyMap<number, num
       const keys = p.perProcess ? ['cpu', 'mhz', 'comm'] : ['cpu', 'mhz'];
       // Before attach (the skeleton makes the collector first): samples before the first change count.
       const seededCpus = seedFrequencies(obj.map('freq_mhz'), startingFrequencies());
+      const read = (): CountsResult => {
+        const rows: Record<string, unknown>[] = [];
+        let total = 0;
+        for (const [k, v] of obj.map('counts').entries()) {
+          const key = CpufreqKey.decode(k);
+          const count = Number(v.readBigUInt64LE(0));
+          rows.push(p.perProcess ? { cpu: key.cpu, mhz: key.mhz, comm: key.comm, count } : { cpu: key.cpu, mhz: key.mhz, count });
+          total += count;
+        }
+        rows.sort((a, b) => (b.count as number) - (a.count as number) || (a.cpu as number) - (b.cpu as number) || (a.mhz as number) - (b.mhz as number));
+        return { kind: 'counts', keys, rows, total };
+      };
       return {
         empty: (): CountsResult => ({ kind: 'counts', keys, rows: [], total: 0 }),
+        snapshot: read,
         collect(): CountsResult {
-          const rows: Record<string, unknown>[] = [];
-          let total = 0;
-          for (const [k, v] of obj.map('counts').entries()) {
-            const key = CpufreqKey.decode(k);
-            const count = Number(v.readBigUInt64LE(0));
-            rows.push(p.perProcess ? { cpu: key.cpu, mhz: key.mhz, comm: key.comm, count } : { cpu: key.cpu, mhz: key.mhz, count });
-            total += count;
-          }
-          rows.sort((a, b) => (b.count as number) - (a.count as number) || (a.cpu as number) - (b.cpu as number) || (a.mhz as number) - (b.mhz as number));
+          const result = read();
           const note = cpufreqNote({
             seededCpus,
             frequencyEvents: Number(obj.map('freq_events').sumPerCpuU64(KEY)),
-            countedSamples: total,
+            countedSamples: result.total,
             unknownSamples: Number(obj.map('unknown_samples').sumPerCpuU64(KEY)),
           });
-          return { kind: 'counts', keys, rows, total, ...(note && { note }) };
+          return { ...result, ...(note && { note }) };
         },
       };
     },

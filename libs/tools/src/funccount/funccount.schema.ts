@@ -10,6 +10,7 @@ export const funccount = defineTool({
   description:
     'Count calls of user functions (uprobes), tracepoints, USDT probes (and kernel functions where the host has kprobes), named by probe specs with * wildcards; counted in the kernel, one row per probe.',
   resultKind: 'counts',
+  series: true,
   requires: (p) => ['btf', ...capabilitiesOf(p.probes, funccountSpecRules)],
   paramsSchema: {
     type: 'object',
@@ -28,7 +29,7 @@ export const funccount = defineTool({
   examples: [
     { probes: ['t:sched:sched_process_fork', 't:sched:sched_process_exec'] },
     { probes: ['u:libc:getpid', 't:syscalls:sys_enter_getppid'], pid: 1, tid: 1, uid: 0, comm: 'init', cgroup: '/sys/fs/cgroup' },
-    { probes: ['usdt:/usr/bin/python3.11:python:function__entry'] },
+    { probes: ['usdt:/usr/bin/python3.11:python:function__entry'], intervalSec: 10 },
   ],
 });
 

@@ -32,7 +32,8 @@ const indexKey = (i: number) => {
 /**
  * funccount: the probe specs resolved on the host (a missing symbol or a non-ELF file fails the run before
  * anything is loaded), every probe attached with its index as cookie, calls counted per cookie in the
- * kernel. Rows `{ probe, count }` for the probes that fired, sorted by count descending.
+ * kernel. Rows `{ probe, count }` for the probes that fired, sorted by count descending; with `intervalSec`
+ * also per interval (the counts are only read: a snapshot is the counts so far).
  */
 export default defineRunner(funccount, {
   layouts: { counts: { key: u32, value: u64 } },
@@ -40,15 +41,15 @@ export default defineRunner(funccount, {
   prepare: probesOf,
   beforeLoad: (obj, _p, probes) => loadProgramsFor(obj, probes, PROGRAMS),
   attach: (obj, p, probes) => attachProbes(obj, probes, PROGRAMS, p.pid),
-  collector: (obj, _p, _resources, probes) => ({
-    empty: (): CountsResult => ({ kind: 'counts', keys: ['probe'], rows: [], total: 0 }),
-    collect(): CountsResult {
+  collector: (obj, _p, _resources, probes) => {
+    const read = (): CountsResult => {
       const counts = obj.map('counts');
       const rows = probes
         .map(({ probe }, i) => ({ probe, count: Number(counts.sumPerCpuU64(indexKey(i))) }))
         .filter((row) => row.count > 0)
         .sort((a, b) => b.count - a.count || (a.probe < b.probe ? -1 : 1));
       return { kind: 'counts', keys: ['probe'], rows, total: rows.reduce((sum, r) => sum + r.count, 0) };
-    },
-  }),
+    };
+    return { empty: (): CountsResult => ({ kind: 'counts', keys: ['probe'], rows: [], total: 0 }), collect: read, snapshot: read };
+  },
 });

@@ -6,6 +6,7 @@ export const runqlat = defineTool({
   description:
     'Run-queue (scheduler) latency: how long runnable tasks wait for a CPU, as a log-linear histogram built in the kernel; optionally per process or per CPU.',
   resultKind: 'histogram',
+  series: true,
   requires: ['btf', 'rawTracepoint'],
   paramsSchema: {
     type: 'object',
@@ -28,7 +29,7 @@ export const runqlat = defineTool({
   },
   examples: [
     { unit: 'us', perPid: false, perCpu: false },
-    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', unit: 'ms', perPid: true, perCpu: false },
+    { pid: 1, tid: 1, comm: 'init', cgroup: '/sys/fs/cgroup', unit: 'ms', perPid: true, perCpu: false, intervalSec: 1 },
   ],
 });
 

@@ -3,6 +3,7 @@ import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { HistogramResult } from '../../../contracts/src/index.js';
 import { createCgroup } from '../../../../test/support/cgroup.js';
 import { compileWorkload, describeKernel } from '../../../../test/support/kernel.js';
+import { burstsBinary, traceBursts } from '../../../../test/support/series-bursts.js';
 import { runTool, traceWorkload } from '../../../../test/support/tools.js';
 import runqlat from './runqlat.js';
 import type { RunqlatParams } from './runqlat.schema.js';
@@ -105,5 +106,36 @@ describeKernel('runqlat on the real kernel', () => {
     expect(perCpu.by).toBe('cpu');
     expect(perCpu.groups!.map((g) => g.key)).toEqual([0]);
     expect(perCpu.groups![0]!.histogram.count).toBe(perCpu.count);
+  });
+
+  it('intervalSec: each second holds the waits of the wake-ups in it, and the seconds add up to the whole exactly', async () => {
+    const binary = burstsBinary('rqlseries');
+    // 100 wake-ups at once, none in the second second (one sleep across it), 300 in the third; the run
+    // ends by its 3 s duration, before the workload (its last step wakes nothing).
+    const steps = [
+      { offsetMs: 0, rounds: 100 },
+      { offsetMs: 2500, rounds: 300 },
+      { offsetMs: 3600, rounds: 0 },
+    ];
+    const { result, roundsPerInterval } = await traceBursts(runqlat, binary, steps, 3000, (pid) => ({ pid, intervalSec: 1 }));
+
+    const series = result.series!;
+    expect(series).toHaveLength(3);
+    expect(result.intervalSec).toBe(1);
+    series.forEach((interval, i) => {
+      // A second without a step: the task slept through it, not one wait. With one: a wait per wake-up,
+      // less the few these VMs lose (PROBE_WAITS_AT_LEAST), plus its preemptions.
+      if (roundsPerInterval[i] === 0) expect(interval.count, `interval ${i}`).toBe(0);
+      else expect(interval.count, `interval ${i}`).toBeGreaterThanOrEqual(roundsPerInterval[i]! - (PROBE_WAKEUPS - PROBE_WAITS_AT_LEAST));
+      expect(interval.count).toBe(interval.buckets.reduce((n, b) => n + b.count, 0));
+    });
+
+    // The whole histogram is the sum of the intervals', bucket by bucket.
+    const summed = new Map<number, number>();
+    for (const interval of series) for (const b of interval.buckets) summed.set(b.lo, (summed.get(b.lo) ?? 0) + b.count);
+    expect(Object.fromEntries(summed)).toEqual(Object.fromEntries(result.buckets.map((b) => [b.lo, b.count])));
+    expect(series.reduce((n, interval) => n + interval.count, 0)).toBe(result.count);
+    expect(series.reduce((n, interval) => n + interval.sum, 0)).toBeCloseTo(result.sum, 6);
+    console.log(`runqlat series: waits per interval ${JSON.stringify(series.map((interval) => interval.count))} for rounds ${JSON.stringify(roundsPerInterval)}`);
   });
 });

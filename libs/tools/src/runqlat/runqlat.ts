@@ -16,14 +16,16 @@ export function runqlatConfig(p: RunqlatParams) {
  * runqlat: the distribution of run-queue latency of the tasks passing the filters over the run, in
  * `unit`; with perPid/perCpu also one histogram per process/CPU in `groups` (sorted by count descending;
  * per pid with the process's comm when first seen). Percentiles are read from log-linear buckets (within
- * 1/16 of the truth); count, sum, min and max are exact (to the unit). `lostEvents` counts latencies
- * left out of the breakdown because it had 1024 keys already.
+ * 1/16 of the truth); count, sum, min and max are exact (to the unit). With `intervalSec` also the whole
+ * histogram per interval (the maps are only read: a snapshot is the histogram so far, without groups).
+ * `lostEvents` counts latencies left out of the breakdown because it had 1024 keys already.
  */
 export default defineRunner(runqlat, {
   layouts: { hist: { value: LoglinearHist }, totals: { value: LoglinearTotals }, keyed: { value: LoglinearKeyed } },
   rodata: runqlatConfig,
   collector: (obj, p) => ({
     empty: () => readHistogram(obj, p.unit, { hist: 'hist' }),
+    snapshot: () => readHistogram(obj, p.unit, { hist: 'hist', totals: 'totals', perUnit: UNIT_NS[p.unit] }),
     collect(): HistogramResult {
       const result = readHistogram(obj, p.unit, { hist: 'hist', totals: 'totals', perUnit: UNIT_NS[p.unit] });
       const by = p.perPid ? 'pid' : p.perCpu ? 'cpu' : undefined;

@@ -5,6 +5,7 @@ export const runqlen = defineTool({
   description:
     'Run-queue length: how many tasks wait for each CPU, sampled at a fixed frequency on every CPU, as a histogram; optionally per CPU.',
   resultKind: 'histogram',
+  series: true,
   requires: ['btf', 'perfSampling'],
   paramsSchema: {
     type: 'object',
@@ -22,7 +23,7 @@ export const runqlen = defineTool({
   },
   examples: [
     { frequencyHz: 99, perCpu: false, queue: 'cfs' },
-    { frequencyHz: 999, perCpu: true, queue: 'cpu' },
+    { frequencyHz: 999, perCpu: true, queue: 'cpu', intervalSec: 1 },
   ],
 });
 

@@ -32,7 +32,8 @@ function perCpuHistograms(obj: BpfObject): HistogramGroup[] {
  * runqlen: the distribution of run-queue lengths (tasks waiting, the running one excluded) over every
  * sample of every CPU; with perCpu also one histogram per CPU in `groups` (sorted by count descending).
  * Lengths below 32 are exact. A CPU's occupancy (share of samples with a queue) is 1 − its [0, 1)
- * bucket's count / count.
+ * bucket's count / count. With `intervalSec` also the whole histogram per interval (the maps are only
+ * read: a snapshot is the histogram so far, without groups).
  */
 export default defineRunner(runqlen, {
   layouts: { hist: { value: LoglinearHist }, totals: { value: LoglinearTotals } },
@@ -40,6 +41,7 @@ export default defineRunner(runqlen, {
   attach: (obj, p) => obj.program('runqlen_sample').attachPerfSampling({ frequency: p.frequencyHz }),
   collector: (obj, p) => ({
     empty: () => readHistogram(obj, UNIT, { hist: 'hist' }),
+    snapshot: () => readHistogram(obj, UNIT, { hist: 'hist', totals: 'totals' }),
     collect(): HistogramResult {
       const result = readHistogram(obj, UNIT, { hist: 'hist', totals: 'totals' });
       if (p.perCpu) {

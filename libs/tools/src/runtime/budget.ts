@@ -1,5 +1,6 @@
 import { defineStruct, u32, u64, type BpfMap } from '../../../bpf/src/index.js';
 import type { RunStats, StopReason, ToolResult } from '../../../contracts/src/index.js';
+import type { RowSink } from '../definition.js';
 import type { EventBudget } from '../event-budget.js';
 import type { MapLayouts } from './runner.js';
 
@@ -60,6 +61,21 @@ export class BudgetWatch implements Disposable {
     };
   }
 
+  /**
+   * `sink` passing on at most `maxEvents` rows: rows a collector adds past the guard (tcpconnect's connects
+   * still in progress at the end) are not sent, as {@link settle} cuts them from a result that keeps its rows.
+   */
+  cap(sink: RowSink): RowSink {
+    let written = 0;
+    return {
+      write: (row) => {
+        if (written >= this.#budget.maxEvents) return;
+        written++;
+        sink.write(row);
+      },
+    };
+  }
+
   /** Starts watching for events dropped over `maxEventsPerSec`. */
   start(): void {
     this.#timer = setInterval(() => {
@@ -69,16 +85,17 @@ export class BudgetWatch implements Disposable {
   }
 
   /**
-   * After the last drain: cuts an events result to `maxEvents` rows (a collector may add rows at the end),
+   * After the last drain: cuts an events result to `maxEvents` rows (a collector may add rows at the end; a
+   * streamed result's `total` counts the rows its sink was handed, which {@link cap} held to `maxEvents`),
    * notes why the run stopped in `result.note`, and returns the stats to add. A bound hit after the last
    * poll counts too: the result misses those events all the same.
    */
   settle(result: ToolResult, tracedMs: number): RunStats {
     if (result.kind !== 'events') return {};
     const { maxEvents, maxEventsPerSec } = this.#budget;
-    if (result.rows.length >= maxEvents) {
+    if (result.total >= maxEvents) {
       result.rows.splice(maxEvents);
-      result.total = result.rows.length;
+      result.total = maxEvents;
       this.#end('maxEvents');
     }
     const exceeded = this.#exceeded();

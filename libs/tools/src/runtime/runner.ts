@@ -1,8 +1,10 @@
 import { BpfObject, RingBuffer, bpfObjectPath, sleepOrAbort, type BpfLink, type RodataValue } from '../../../bpf/src/index.js';
-import type { RunStats } from '../../../contracts/src/index.js';
-import type { ParamsOf, ResultOf, ToolDefinition, ToolRunContext, ToolRunOutput } from '../definition.js';
+import type { RunStats, ToolResult } from '../../../contracts/src/index.js';
+import type { ParamsOf, ResultOf, RowSink, ToolDefinition, ToolRunContext, ToolRunOutput } from '../definition.js';
 import { eventBudgetOf, hasEventBudget } from '../event-budget.js';
+import { intervalProblems } from '../time-series.js';
 import { BudgetWatch, EVENT_BUDGET_LAYOUTS, eventBudgetRodata } from './budget.js';
+import { SeriesRecorder } from './series.js';
 
 /** A struct layout as far as the catalog test cares: its byte size (a `defineStruct` or any field type). */
 export interface SizedLayout {
@@ -35,14 +37,17 @@ export interface Collector<R> {
   collect(window: RunWindow): R | Promise<R>;
   /** Extra counters for the run's stats (e.g. symbolization time). */
   stats?(): RunStats;
-  /** An events collector: the rows it holds so far, against which the skeleton spends the run's `maxEvents`. */
+  /** An events collector: the rows it received so far, against which the skeleton spends the run's `maxEvents`. */
   received?(): number;
+  /** An events collector: from now on, hand every row to `sink` instead of keeping it in the result. */
+  streamTo?(sink: RowSink): void;
   /**
-   * Per-interval snapshots (`intervalSec`): `tick(i)` is called every `everyMs` while the probes are attached
-   * (i = 0, 1, …; on a fixed schedule, so intervals do not drift), not at the end: `collect` takes what is
-   * left as the last interval.
+   * A series tool's result so far, read while the probes are attached: the skeleton calls it at every interval
+   * boundary of a run with `intervalSec` (runtime/series.ts makes each interval the difference of two). It
+   * must only read, from maps no one resets, the same way `collect` does (histograms: the whole, groups may
+   * be left out), so that `collect` is the last snapshot.
    */
-  intervals?: { everyMs: number; tick(index: number): void };
+  snapshot?(): R;
 }
 
 /** The result type a tool's definition declares. */
@@ -86,8 +91,17 @@ export interface ToolImplementation<D extends ToolDefinition<any, any> = ToolDef
 
 const elapsed = (from: number) => Math.round(performance.now() - from);
 
-/** Waits out the run (its duration, or until `signal` aborts), ticking the collector's intervals on schedule. */
-async function traceWindow(durationMs: number, signal: AbortSignal, intervals: Collector<unknown>['intervals']): Promise<void> {
+/** Interval boundaries while the probes are attached: `tick` every `everyMs`, not at the end. */
+interface Intervals {
+  everyMs: number;
+  tick(): void;
+}
+
+/**
+ * Waits out the run (its duration, or until `signal` aborts), ticking the intervals on a fixed schedule from
+ * the start, so that they do not drift; the last interval ends with the run.
+ */
+async function traceWindow(durationMs: number, signal: AbortSignal, intervals: Intervals | undefined): Promise<void> {
   if (!intervals) return sleepOrAbort(durationMs, signal);
   const start = performance.now();
   const end = start + durationMs;
@@ -95,8 +109,28 @@ async function traceWindow(durationMs: number, signal: AbortSignal, intervals: C
     const next = start + (i + 1) * intervals.everyMs;
     if (next >= end) return sleepOrAbort(end - performance.now(), signal);
     await sleepOrAbort(next - performance.now(), signal);
-    if (!signal.aborted) intervals.tick(i);
+    if (!signal.aborted) intervals.tick();
   }
+}
+
+/**
+ * The interval length of a run of a series tool with `intervalSec`, or undefined for a run without series.
+ * Throws (the run fails before anything is loaded) past the intervals a run may have: the agent's own check
+ * of what the API checks (validateParams with the job).
+ */
+function seriesIntervalSec(definition: ToolDefinition<any, any>, params: Record<string, unknown>, durationMs: number): number | undefined {
+  const intervalSec = params.intervalSec as number | undefined;
+  if (!definition.series || intervalSec === undefined) return undefined;
+  const [problem] = intervalProblems(intervalSec, durationMs / 1000);
+  if (problem) throw new RangeError(`${problem.field} ${problem.message}`);
+  return intervalSec;
+}
+
+/** The snapshot of a series tool's collector; throws for a collector without one (a tool's mistake). */
+function snapshotOf(definition: ToolDefinition<any, any>, collector: Collector<ToolResult>): () => ToolResult {
+  const { snapshot } = collector;
+  if (!snapshot) throw new Error(`${definition.name}: a series tool's collector must give its snapshot (Collector.snapshot)`);
+  return () => snapshot.call(collector);
 }
 
 /** The watch of a run that returns events (runtime/budget.ts), or undefined for any other run. */
@@ -128,6 +162,7 @@ export function defineRunner<D extends ToolDefinition<any, any>, S = void>(defin
     rodata,
     async run(ctx) {
       const start = performance.now();
+      const intervalSec = seriesIntervalSec(definition, ctx.params, ctx.durationMs);
       const prepared = spec.prepare?.(ctx.params) as S;
       const stack = new DisposableStack();
       try {
@@ -137,8 +172,10 @@ export function defineRunner<D extends ToolDefinition<any, any>, S = void>(defin
         obj.load();
         const loadMs = elapsed(start);
         const collector = spec.collector(obj, ctx.params, stack, prepared);
+        const series = intervalSec === undefined ? undefined : new SeriesRecorder(intervalSec, snapshotOf(definition, collector));
         const watch = budgetWatch(definition, ctx.params, obj, collector);
         if (watch) stack.use(watch);
+        if (ctx.rows) collector.streamTo?.(watch ? watch.cap(ctx.rows) : ctx.rows);
         const rings = Object.entries(collector.rings ?? {}).map(([map, onRecord]) =>
           stack.use(RingBuffer.open(obj.map(map), watch ? watch.guard(onRecord) : onRecord)),
         );
@@ -150,14 +187,16 @@ export function defineRunner<D extends ToolDefinition<any, any>, S = void>(defin
         watch?.start();
         const attachMs = elapsed(start);
         const attachedAt = performance.now();
+        series?.start();
         ctx.onAttached();
-        await traceWindow(ctx.durationMs, watch ? AbortSignal.any([ctx.signal, watch.signal]) : ctx.signal, collector.intervals);
+        await traceWindow(ctx.durationMs, watch ? AbortSignal.any([ctx.signal, watch.signal]) : ctx.signal, series);
         for (const link of links) link.close();
         const tracedMs = elapsed(attachedAt);
         for (const ring of rings) ring.consume();
 
         const lostEvents = obj.hasMap('dropped') ? Number(obj.map('dropped').sumPerCpuU64(Buffer.alloc(4))) : 0;
-        const result = await collector.collect({ tracedMs, lostEvents });
+        const whole = await collector.collect({ tracedMs, lostEvents });
+        const result = series ? series.finish(whole) : whole;
         const budgetStats = watch?.settle(result, tracedMs);
         return { result, stats: { loadMs, attachMs, tracedMs, lostEvents, ...collector.stats?.(), ...budgetStats } };
       } finally {

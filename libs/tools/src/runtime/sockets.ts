@@ -52,23 +52,22 @@ export function portOf(a: SockAddrValue): number | null {
 /**
  * The collector of a socket counting tool, from its kernel counts (u64 values): each key becomes a row by
  * `row` (its `keys` columns), rows naming the same keys are summed (TCP over IPv4 and over IPv6 are one
- * `TCP` row), sorted by count descending, then by their keys.
+ * `TCP` row), sorted by count descending, then by their keys. The counts are only read, so a snapshot
+ * (for `intervalSec`) is the result so far.
  */
 export function countsCollector(counts: BpfMap, keys: string[], row: (key: Buffer) => Record<string, string>): Collector<CountsResult> {
   const keyText = (r: Record<string, string | number>) => keys.map((name) => r[name]).join('\0');
-  return {
-    empty: () => ({ kind: 'counts', keys, rows: [], total: 0 }),
-    collect() {
-      const byKeys = new Map<string, Record<string, string | number>>();
-      for (const [k, v] of counts.entries()) {
-        const r = row(k);
-        const existing = byKeys.get(keyText(r)) ?? { ...r, count: 0 };
-        existing.count = (existing.count as number) + Number(v.readBigUInt64LE(0));
-        byKeys.set(keyText(r), existing);
-      }
-      const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-      const rows = [...byKeys.values()].sort((a, b) => (b.count as number) - (a.count as number) || byText(keyText(a), keyText(b)));
-      return { kind: 'counts', keys, rows, total: rows.reduce((sum, r) => sum + (r.count as number), 0) };
-    },
+  const read = (): CountsResult => {
+    const byKeys = new Map<string, Record<string, string | number>>();
+    for (const [k, v] of counts.entries()) {
+      const r = row(k);
+      const existing = byKeys.get(keyText(r)) ?? { ...r, count: 0 };
+      existing.count = (existing.count as number) + Number(v.readBigUInt64LE(0));
+      byKeys.set(keyText(r), existing);
+    }
+    const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const rows = [...byKeys.values()].sort((a, b) => (b.count as number) - (a.count as number) || byText(keyText(a), keyText(b)));
+    return { kind: 'counts', keys, rows, total: rows.reduce((sum, r) => sum + (r.count as number), 0) };
   };
+  return { empty: () => ({ kind: 'counts', keys, rows: [], total: 0 }), collect: read, snapshot: read };
 }

@@ -28,6 +28,7 @@ export const sockstat = defineTool({
   description:
     'Count socket system calls (socket, bind, listen, accept, connect, send*, recv*, shutdown, …) in the kernel, by syscall and optionally by process, in total or per interval.',
   resultKind: 'counts',
+  series: true,
   requires: ['tracepoint'],
   paramsSchema: {
     type: 'object',
@@ -48,13 +49,6 @@ export const sockstat = defineTool({
         minItems: 1,
         uniqueItems: true,
         description: 'Only these syscalls (the others are not traced at all); default all of them.',
-      },
-      intervalSec: {
-        type: 'integer',
-        minimum: 1,
-        maximum: 3600,
-        description:
-          'Also split the counts into intervals of this many seconds, like sockstat.bt printing every second: rows then carry `interval`, its index from 0.',
       },
     },
   },

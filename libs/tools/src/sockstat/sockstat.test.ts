@@ -69,26 +69,27 @@ describeKernel('sockstat on the real kernel', () => {
     ]);
   });
 
-  it('intervalSec: rows per interval, adding up to the totals', async () => {
+  it('intervalSec: a series of the counts per interval, adding up to the whole', async () => {
     // A round at once, then one 1.5 s later: the middle of each of the first two 1 s intervals.
     const { result } = await trace([7, 1500, 11], (pid) => ({ pid, intervalSec: 1 }));
 
-    expect(result.keys).toEqual(['interval', 'syscall']);
-    expect(new Set(result.rows.map((r) => r.interval))).toEqual(new Set([0, 1]));
-    expect(bySyscall(result.rows.filter((r) => r.interval === 0))).toEqual(roundCounts(7));
-    expect(bySyscall(result.rows.filter((r) => r.interval === 1))).toEqual(roundCounts(11));
+    expect(result.keys).toEqual(['syscall']);
+    expect(result.intervalSec).toBe(1);
+    expect(result.series).toHaveLength(2);
+    const [first, second] = result.series!;
+    expect(bySyscall(first!.rows)).toEqual(roundCounts(7));
+    expect(bySyscall(second!.rows)).toEqual(roundCounts(11));
+    expect(first!.total + second!.total).toBe(result.total);
     const totals = Object.fromEntries(SOCKET_SYSCALLS.map((s) => [s, roundCounts(7)[s] + roundCounts(11)[s]]));
-    const summed: Record<string, number> = {};
-    for (const r of result.rows) summed[r.syscall as string] = (summed[r.syscall as string] ?? 0) + (r.count as number);
-    expect(summed).toEqual(totals);
-    // Sorted by interval first.
-    expect(result.rows.map((r) => r.interval)).toEqual(result.rows.map((r) => r.interval as number).sort((a, b) => a - b));
+    expect(bySyscall(result.rows)).toEqual(totals);
+    expect(Date.parse(first!.at)).toBeLessThan(Date.parse(second!.at));
   });
 
   it('intervalSec: a process working only in the second interval shows only there', async () => {
     const { result } = await trace([0, 1500, 5], (pid) => ({ pid, intervalSec: 1 }));
 
-    expect(result.rows.every((r) => r.interval === 1)).toBe(true);
+    expect(result.series!.map((interval) => interval.rows.length)).toEqual([0, SOCKET_SYSCALLS.length]);
+    expect(bySyscall(result.series![1]!.rows)).toEqual(roundCounts(5));
     expect(bySyscall(result.rows)).toEqual(roundCounts(5));
   });
 });

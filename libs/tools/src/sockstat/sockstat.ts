@@ -21,11 +21,9 @@ export function sockstatConfig(p: SockstatParams) {
 const programsOf = (obj: BpfObject, p: SockstatParams) => (p.syscalls ?? SOCKET_SYSCALLS).map((name) => obj.program(`on_${name}`));
 
 /**
- * sockstat: counts kept in a kernel hash keyed by `by`; rows `{ interval?, syscall?, pid?, comm?, count }`.
- * With `intervalSec`, the map is drained every interval (BpfMap.drain: each interval starts from an empty
- * map) and each row carries `interval`, the interval's index from 0: interval i covers seconds
- * [i·intervalSec, (i+1)·intervalSec) after the probes were attached, the last one up to the end of the run
- * (shorter when the run ends early). Rows are sorted by interval, then by count descending. `lostEvents`
+ * sockstat: counts kept in a kernel hash keyed by `by`; rows `{ syscall?, pid?, comm?, count }` sorted by count
+ * descending. With `intervalSec` the result also has a `series` (runtime/series.ts): the hash is only read,
+ * never drained, so a snapshot is the counts so far and an interval the difference of two. `lostEvents`
  * counts calls not recorded because the map was full.
  */
 export default defineRunner(sockstat, {
@@ -37,41 +35,20 @@ export default defineRunner(sockstat, {
   },
   attach: (obj, p) => programsOf(obj, p).map((prog) => prog.attach()),
   collector(obj, p) {
-    const keys = [...(p.intervalSec === undefined ? [] : ['interval']), ...p.by];
-    const rows: Record<string, unknown>[] = [];
-    const take = (entries: Iterable<[Buffer, Buffer]>, interval?: number) => {
-      for (const [k, v] of entries) {
+    const read = (): CountsResult => {
+      const rows: Record<string, unknown>[] = [];
+      for (const [k, v] of obj.map('counts').entries()) {
         const key = SockstatKey.decode(k);
         const row: Record<string, unknown> = {};
-        if (interval !== undefined) row.interval = interval;
         if (p.by.includes('syscall')) row.syscall = SOCKET_SYSCALLS[key.syscall];
         if (p.by.includes('pid')) row.pid = key.pid;
         if (p.by.includes('comm')) row.comm = key.comm;
         row.count = Number(u64.read(v, 0));
         rows.push(row);
       }
+      rows.sort((a, b) => (b.count as number) - (a.count as number));
+      return { kind: 'counts', keys: p.by, rows, total: rows.reduce((n, r) => n + (r.count as number), 0) };
     };
-    const result = (): CountsResult => {
-      rows.sort((a, b) => Number(a.interval ?? 0) - Number(b.interval ?? 0) || (b.count as number) - (a.count as number));
-      return { kind: 'counts', keys, rows, total: rows.reduce((n, r) => n + (r.count as number), 0) };
-    };
-    let intervalsDone = 0;
-    return {
-      intervals:
-        p.intervalSec === undefined
-          ? undefined
-          : {
-              everyMs: p.intervalSec * 1000,
-              tick(i) {
-                take(obj.map('counts').drain(), i);
-                intervalsDone = i + 1;
-              },
-            },
-      empty: result,
-      collect() {
-        take(obj.map('counts').entries(), p.intervalSec === undefined ? undefined : intervalsDone);
-        return result();
-      },
-    };
+    return { empty: (): CountsResult => ({ kind: 'counts', keys: p.by, rows: [], total: 0 }), collect: read, snapshot: read };
   },
 });

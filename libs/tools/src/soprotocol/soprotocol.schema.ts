@@ -5,6 +5,7 @@ export const soprotocol = defineTool({
   name: 'soprotocol',
   description: 'Count new socket connections (connect and accept) by process and transport protocol (TCP, UDP, …), in the kernel.',
   resultKind: 'counts',
+  series: true,
   requires: ['btf', 'tracepoint'],
   paramsSchema: {
     type: 'object',
@@ -18,7 +19,7 @@ export const soprotocol = defineTool({
       },
     },
   },
-  examples: [{ direction: 'both' }, { pid: 1, tid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', direction: 'accept' }],
+  examples: [{ direction: 'both' }, { pid: 1, tid: 1, uid: 0, comm: 'nginx', cgroup: '/sys/fs/cgroup', direction: 'accept', intervalSec: 1 }],
 });
 
 export type SoprotocolParams = ParamsOf<typeof soprotocol>;

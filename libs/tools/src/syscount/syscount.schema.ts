@@ -5,6 +5,7 @@ export const syscount = defineTool({
   name: 'syscount',
   description: 'Count system calls in the kernel, by syscall and optionally by process, with optional latency.',
   resultKind: 'counts',
+  series: true,
   requires: ['rawTracepoint'],
   paramsSchema: {
     type: 'object',
@@ -25,7 +26,7 @@ export const syscount = defineTool({
   },
   examples: [
     { latency: false, failedOnly: false, by: ['syscall'] },
-    { pid: 1, tid: 1, uid: 0, comm: 'init', cgroup: '/sys/fs/cgroup', latency: true, failedOnly: true, by: ['syscall', 'pid', 'comm'] },
+    { pid: 1, tid: 1, uid: 0, comm: 'init', cgroup: '/sys/fs/cgroup', latency: true, failedOnly: true, by: ['syscall', 'pid', 'comm'], intervalSec: 1 },
   ],
 });
 

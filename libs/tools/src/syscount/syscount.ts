@@ -24,15 +24,15 @@ export function syscountConfig(p: SyscountParams) {
 
 /**
  * syscount: counts aggregated in a kernel hash keyed by `by`; rows `{ syscall?, pid?, comm?, count,
- * totalLatencyNs? }` sorted by count descending. `lostEvents` counts syscalls not recorded because the
- * map was full.
+ * totalLatencyNs? }` sorted by count descending; with `intervalSec` also per interval (the hash is only
+ * read, so a snapshot is the counts so far). `lostEvents` counts syscalls not recorded because the map
+ * was full.
  */
 export default defineRunner(syscount, {
   layouts: { counts: { key: SyscountKeyLayout, value: SyscountValueLayout } },
   rodata: syscountConfig,
-  collector: (obj, p) => ({
-    empty: (): CountsResult => ({ kind: 'counts', keys: p.by, rows: [], total: 0 }),
-    collect(): CountsResult {
+  collector: (obj, p) => {
+    const read = (): CountsResult => {
       const rows: Record<string, unknown>[] = [];
       let total = 0;
       for (const [k, v] of obj.map('counts').entries()) {
@@ -49,6 +49,7 @@ export default defineRunner(syscount, {
       }
       rows.sort((a, b) => (b.count as number) - (a.count as number));
       return { kind: 'counts', keys: p.by, rows, total };
-    },
-  }),
+    };
+    return { empty: (): CountsResult => ({ kind: 'counts', keys: p.by, rows: [], total: 0 }), collect: read, snapshot: read };
+  },
 });
