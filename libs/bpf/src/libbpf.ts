@@ -48,7 +48,6 @@ export interface Native {
   bpf_map_delete_elem(fd: number, key: Buffer): number;
   bpf_map_get_next_key(fd: number, key: Buffer | null, next: Buffer): number;
   bpf_map_lookup_batch(fd: number, inBatch: Buffer | null, outBatch: Buffer, keys: Buffer, values: Buffer, count: [number], opts: BatchOpts): number;
-  bpf_map_lookup_and_delete_batch(fd: number, inBatch: Buffer | null, outBatch: Buffer, keys: Buffer, values: Buffer, count: [number], opts: BatchOpts): number;
   btf__find_by_name_kind(btf: Ptr, name: string, kind: number): number;
   btf__type_by_id(btf: Ptr, id: number): Ptr;
   btf__name_by_offset(btf: Ptr, off: number): string;
@@ -187,9 +186,6 @@ export function libbpf(): Native {
     bpf_map_get_next_key: f('int bpf_map_get_next_key(int fd, void *key, void *next)'),
     bpf_map_lookup_batch: f(
       `int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, _Inout_ uint32_t *count, const bpfleet_batch_opts_${tag} *opts)`,
-    ),
-    bpf_map_lookup_and_delete_batch: f(
-      `int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, _Inout_ uint32_t *count, const bpfleet_batch_opts_${tag} *opts)`,
     ),
     btf__find_by_name_kind: f('int32_t btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),
     btf__type_by_id: f('void *btf__type_by_id(void *btf, uint32_t id)'),

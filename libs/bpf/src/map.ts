@@ -10,7 +10,6 @@ export const BPF_MAP_TYPE = {
 /** Map types whose values are per possible CPU. */
 const PER_CPU_TYPES = new Set<number>([BPF_MAP_TYPE.PERCPU_HASH, BPF_MAP_TYPE.PERCPU_ARRAY, BPF_MAP_TYPE.LRU_PERCPU_HASH, BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE]);
 /** Map types whose entries cannot be deleted (arrays: every index always exists). */
-const ARRAY_TYPES = new Set<number>([BPF_MAP_TYPE.ARRAY, BPF_MAP_TYPE.PERCPU_ARRAY]);
 
 /** Batch ops the kernel refused for a map type (EINVAL/ENOTSUPP): remembered so fallback is chosen once. */
 const noBatch = new Set<string>();
@@ -184,32 +183,9 @@ export class BpfMap {
    * the map is not being written meanwhile (detach first), as with any iteration.
    */
   *entriesBatched(batchSize = 256): Generator<[Buffer, Buffer]> {
-    const batched = this.#batch(false, batchSize);
+    const batched = this.#batch(batchSize);
     if (batched) yield* batched;
     else yield* this.entries();
-  }
-
-  /**
-   * Reads and removes every entry, for interval output (each interval starts from an empty map):
-   * BPF_MAP_LOOKUP_AND_DELETE_BATCH where supported, else per key lookup then delete. An update racing
-   * between a key's lookup and delete in the fallback is lost; the batch path has no such window.
-   * Arrays cannot lose entries: their values are read, then zeroed.
-   */
-  drain(batchSize = 256): [Buffer, Buffer][] {
-    if (ARRAY_TYPES.has(this.type)) {
-      const out = [...this.entriesBatched(batchSize)];
-      const zero = Buffer.alloc(this.lookupSize);
-      for (const [key] of out) this.update(key, zero);
-      return out;
-    }
-    const batched = this.#batch(true, batchSize);
-    if (batched) return [...batched];
-    const out: [Buffer, Buffer][] = [];
-    for (const key of [...this.keys()]) {
-      const value = this.lookup(key);
-      if (value && this.delete(key)) out.push([key, value]);
-    }
-    return out;
   }
 
   /** Whether the batch path was refused for this map type on this kernel (set after the first try). */
@@ -217,8 +193,8 @@ export class BpfMap {
     return noBatch.has(`${this.type}`);
   }
 
-  /** Batched lookup (optionally deleting), or null when this kernel does not batch this map type. */
-  #batch(andDelete: boolean, batchSize: number): Generator<[Buffer, Buffer]> | null {
+  /** Batched lookup, or null when this kernel does not batch this map type. */
+  #batch(batchSize: number): Generator<[Buffer, Buffer]> | null {
     const typeKey = `${this.type}`;
     if (noBatch.has(typeKey)) return null;
     const lib = libbpf();
@@ -226,9 +202,9 @@ export class BpfMap {
     const keySize = this.keySize;
     const stride = this.lookupSize;
     let count = Math.max(1, Math.min(batchSize, this.maxEntries));
-    const call = andDelete ? lib.bpf_map_lookup_and_delete_batch : lib.bpf_map_lookup_batch;
+    const call = lib.bpf_map_lookup_batch;
     const opts = { sz: lib.sizes.batchOpts, elem_flags: 0n, flags: 0n };
-    const op = andDelete ? 'bpf_map_lookup_and_delete_batch' : 'bpf_map_lookup_batch';
+    const op = 'bpf_map_lookup_batch';
     // The batch token is opaque: a bucket index for hashes, a key for arrays. Key-sized, at least 8 bytes.
     const tokenSize = Math.max(keySize, 8);
     // Probe the first batch eagerly, so an unsupported kernel falls back before anything is yielded.

@@ -22,6 +22,7 @@ export const aJob = (runs: Run[], extra: Partial<Job> = {}): Job => ({
   target: null,
   dispatchTimeoutSec: 300,
   scheduleId: null,
+  createdBy: null,
   tags: [],
   createdAt: '2025-01-01T00:00:00.000Z',
   runs,
