@@ -8,7 +8,7 @@ export type { CountsResult, EventsResult, HistogramBucket, HistogramResult, Stac
 
 /**
  * One interval of a histogram's time series: `at` is when the interval starts (ISO timestamp, or epoch
- * milliseconds), `buckets` what it saw. The API does not produce it yet; the heatmap draws it when present.
+ * milliseconds), `buckets` what it saw (jobs with `intervalSec`); the heatmap draws it when present.
  */
 export interface HistogramSnapshot {
   at: string | number;
