@@ -89,6 +89,8 @@ describeKernel(
 
       const workload = startGated(compileWorkload('getppid'), ['1000']);
       workloads.push(workload);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(`${request.method()} ${new URL(request.url()).pathname}`));
       await pid.fill(String(workload.pid));
       await page.getByRole('button', { name: 'Start job' }).click();
       await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
@@ -103,6 +105,9 @@ describeKernel(
       const run = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: e2e.host }) });
       expect(await run.locator('.status').textContent()).toBe('succeeded');
       expect(await page.locator('h1').textContent()).toBe(`Job ${id.slice(0, 8)} · syscount`);
+      // Live by its event stream, not by polling: the job was read on its status changes (a handful), not every second.
+      expect(requested).toContain(`GET /v1/jobs/${id}/events`);
+      expect(requested.filter((line) => line === `GET /v1/jobs/${id}`).length).toBeLessThanOrEqual(8);
       await screenshot(page, 'syscount-job');
     });
 

@@ -7,11 +7,12 @@ import { describeKernel } from '../support/kernel.js';
 import { launchBrowser, logIn, missingBrowserFeature, openPage, screenshot, unnamedControls, type PageWatch } from './browser.js';
 
 const HOST = 'web-fake';
-const ROWS = 100_000;
+/** Over the API's default page of 100,000 rows: the UI follows `nextCursor` to draw them all. */
+const ROWS = 120_000;
 
 /**
  * The web UI in a real browser on results constructed with known answers, stored through the real path
- * (POST /v1/jobs, the results queue, the results processor, Postgres, GET /v1/runs/:id/result): a 100,000-row
+ * (POST /v1/jobs, the results queue, the results processor, Postgres, GET /v1/runs/:id/result): a 120,000-row
  * events table, a histogram with groups and a time series, a check's verdict; and how the API serves the UI.
  */
 describeKernel(
@@ -100,7 +101,7 @@ describeKernel(
       await screenshot(page, 'hosts');
     });
 
-    it('draws 100,000 events as a virtualized table that sorts, filters and scrolls to the end', async () => {
+    it('draws 120,000 events (two pages of the API) as a virtualized table that sorts, filters and scrolls to the end', async () => {
       const result: EventsResult = {
         kind: 'events',
         columns: [
@@ -109,7 +110,7 @@ describeKernel(
           { name: 'comm', type: 'string' },
           { name: 'args', type: 'string[]' },
         ],
-        // 7919 is prime to 100,000: the pids are 1..100,000 in a scrambled order.
+        // 7919 is prime to 120,000: the pids are 1..120,000 in a scrambled order.
         rows: Array.from({ length: ROWS }, (_, i) => ({
           ts: new Date(Date.UTC(2026, 0, 1) + i).toISOString(),
           pid: ((i * 7919) % ROWS) + 1,
@@ -123,7 +124,7 @@ describeKernel(
       await page.goto(`/jobs/${job.id}`);
       const status = page.locator('.result [role="status"]');
       await page.getByRole('heading', { name: 'Events' }).waitFor();
-      expect(await status.textContent()).toBe('100,000 of 100,000 rows');
+      expect(await status.textContent()).toBe('120,000 of 120,000 rows');
       expect(await page.locator('table.events').getAttribute('aria-rowcount')).toBe(String(ROWS + 1));
       // Only what is in view (plus a margin) is in the DOM.
       expect(await page.locator('table.events tbody tr').count()).toBeLessThan(100);
@@ -133,10 +134,10 @@ describeKernel(
       await pidHeader.getByRole('button').click();
       expect(await pidHeader.getAttribute('aria-sort')).toBe('descending');
       const firstRow = page.locator('table.events tbody tr[aria-rowindex="2"]');
-      expect(await firstRow.locator('td').nth(1).textContent()).toBe('100000');
+      expect(await firstRow.locator('td').nth(1).textContent()).toBe(String(ROWS));
 
       await page.getByLabel('Filter rows').fill('comm-77777');
-      await waitFor(async () => (await status.textContent()) === '1 of 100,000 rows', { what: 'the filter to apply' });
+      await waitFor(async () => (await status.textContent()) === '1 of 120,000 rows', { what: 'the filter to apply' });
       expect(await firstRow.locator('td').allTextContents()).toEqual([
         new Date(Date.UTC(2026, 0, 1) + 77777).toISOString(),
         String(((77777 * 7919) % ROWS) + 1),
@@ -147,14 +148,14 @@ describeKernel(
       await page.getByLabel('Filter rows').fill('');
       await pidHeader.getByRole('button').click();
       expect(await pidHeader.getAttribute('aria-sort')).toBe('ascending');
-      // The keyboard reaches the end of the scrolling region: the last row is pid 100,000.
+      // The keyboard reaches the end of the scrolling region: the last row is the highest pid.
       await page.getByRole('region', { name: /^Events table/ }).focus();
       await page.keyboard.press('End');
       const lastRow = page.locator(`table.events tbody tr[aria-rowindex="${ROWS + 1}"]`);
       await lastRow.waitFor();
-      expect(await lastRow.locator('td').nth(1).textContent()).toBe('100000');
+      expect(await lastRow.locator('td').nth(1).textContent()).toBe(String(ROWS));
       expect(await page.locator('table.events tbody tr').count()).toBeLessThan(100);
-      await screenshot(page, 'events-100k');
+      await screenshot(page, 'events-120k');
     });
 
     it('draws a histogram on log axes with its percentiles, small multiples per group and a heatmap of its series', async () => {

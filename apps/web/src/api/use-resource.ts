@@ -11,7 +11,7 @@ export interface Resource<T> {
 
 /**
  * Loads `load()` when `key` changes and, while `pollMs(data)` gives a number, again that many milliseconds
- * after each answer (live job status: the API has no event stream yet). Answers to an older key are
+ * after each answer (live status where no event stream can be read). Answers to an older key are
  * dropped; the previous data stays on screen while a reload is in flight, so polling does not flicker.
  */
 export function useResource<T>(

@@ -1,6 +1,7 @@
-import { useId, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError, api, expectOk } from '../api/client';
+import { followJob } from '../api/live';
 import { FINAL_JOB_STATUSES, type Job, type JobQuery, type Run } from '../api/types';
 import { useResource } from '../api/use-resource';
 import { Page } from '../components/page';
@@ -10,7 +11,8 @@ import { formatMs, formatNumber, formatTime, shortId } from '../format';
 import { routes } from '../routes';
 import { RunResult } from './run-result';
 
-const LIVE_MS = 1000;
+/** How often the job is polled when its live events cannot be read. */
+const POLL_MS = 1000;
 /** Runs whose result may be stored: a cancelled run keeps what it saw before the cancel. */
 const WITH_RESULT = new Set(['succeeded', 'cancelled']);
 
@@ -19,11 +21,24 @@ export function JobScreen() {
   const { params, query } = useRoute();
   const { route } = useLocation();
   const id = params.id!;
+  // Live: the job is read again on each status event of its stream; polled only when the stream cannot be read.
+  const [streaming, setStreaming] = useState(true);
   const job = useResource(
     `job:${id}`,
     (signal) => expectOk(api.GET('/v1/jobs/{id}', { signal, params: { path: { id } } })),
-    (data) => (FINAL_JOB_STATUSES.has(data.status) ? null : LIVE_MS),
+    (data) => (FINAL_JOB_STATUSES.has(data.status) || streaming ? null : POLL_MS),
   );
+  const { reload } = job;
+  useEffect(() => {
+    setStreaming(true);
+    const controller = new AbortController();
+    followJob(id, (name) => name !== 'rows' && reload(), controller.signal).catch(() => {
+      if (controller.signal.aborted) return;
+      setStreaming(false);
+      reload(); // starts the polling
+    });
+    return () => controller.abort();
+  }, [id, reload]);
   const data = job.data;
   const chosen = data?.runs.find((run) => run.id === query.run) ?? data?.runs.find((run) => WITH_RESULT.has(run.status)) ?? data?.runs[0];
   return (
