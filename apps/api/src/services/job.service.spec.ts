@@ -168,11 +168,8 @@ describe(JobService.name, () => {
 
       const answer = await sut.cancel(jobId);
 
-      expect(redisRepository.requestEnd).toHaveBeenCalledWith(
-        [expect.objectContaining({ id: 'run-0', host: 'h0' }), expect.objectContaining({ id: 'run-1', host: 'h1' })],
-        'cancel',
-        60 + 60 + 3600,
-      );
+      expect(redisRepository.requestEnd).toHaveBeenCalledWith([expect.objectContaining({ id: 'run-1', host: 'h1' })], 'cancel', 60 + 60 + 3600);
+      expect(redisRepository.requestEnd).toHaveBeenCalledWith([expect.objectContaining({ id: 'run-0', host: 'h0' })], 'cancel', 60 + 60 + 3600);
       expect(queueRepository.removeQueuedTrace).toHaveBeenCalledExactlyOnceWith('h0', 'run-0');
       expect(jobRepository.cancelQueuedRuns).toHaveBeenCalledWith(jobId, ['run-0']);
       expect(answer.status).toBe('running');

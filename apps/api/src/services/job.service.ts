@@ -7,7 +7,7 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { LABEL_PATTERN, type TraceJobPayload } from '../../../../libs/contracts/src/index.js';
+import { LABEL_PATTERN, type RunEnding, type TraceJobPayload } from '../../../../libs/contracts/src/index.js';
 import { budgetProblems } from '../../../../libs/tools/src/event-budget.js';
 import { validateParams } from '../../../../libs/tools/src/validate-params.js';
 import type { ApiConfig } from '../config.js';
@@ -22,6 +22,7 @@ import type {
 } from '../dtos/job.dto.js';
 import { TAG_PATTERN } from '../dtos/job.dto.js';
 import type { HostEntity } from '../entities/host.entity.js';
+import type { RunEntity } from '../entities/run.entity.js';
 import type { ToolDefinition } from '../../../../libs/tools/src/definition.js';
 import { JobRepository, type JobWithRuns, type NewRun } from '../repositories/job.repository.js';
 import { QueueRepository } from '../repositories/queue.repository.js';
@@ -232,40 +233,10 @@ export class JobService {
       throw new ConflictException(`job ${id} already finished (status: ${status}); there is nothing left to cancel`);
     }
 
-    const unfinished = found.runs.filter((run) => run.status === 'queued' || run.status === 'running');
-    const removed: string[] = [];
-    let problem: Error | undefined;
-    try {
-      // Signal first: an agent taking a queued run between our two steps then finds its cancel key.
-      await this.redisRepository.requestEnd(
-        unfinished,
-        'cancel',
-        found.job.durationSec + this.config.runGraceSec + CANCEL_KEY_MARGIN_SEC,
-      );
-      const queued = unfinished.filter((run) => run.status === 'queued');
-      const outcomes = await Promise.allSettled(
-        queued.map((run) => this.queueRepository.removeQueuedTrace(run.host, run.id)),
-      );
-      outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'fulfilled' && outcome.value) removed.push(queued[i].id);
-        if (outcome.status === 'rejected') problem ??= outcome.reason as Error;
-      });
-    } catch (error) {
-      problem = error as Error;
-    }
-    // Runs already off their queue must be recorded even when Redis failed for the others.
-    if (removed.length > 0) await this.jobRepository.cancelQueuedRuns(id, removed);
-    if (problem) {
-      this.logger.error(`job ${id}: cancel incomplete: ${problem.message}`);
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: `the job queue (Redis) is unavailable; job ${id} may not be fully cancelled, retry (cancel is idempotent)`,
-      });
-    }
-    this.logger.log(
-      `job ${id}: cancelled ${removed.length} queued run(s), signalled ${unfinished.length - removed.length} to their agents`,
-    );
+    const running = found.runs.filter((run) => run.status === 'running');
+    const queued = found.runs.filter((run) => run.status === 'queued');
+    const removed = await this.endRuns(found, running, 'cancel', queued);
+    this.logger.log(`job ${id}: cancelled ${removed} queued run(s), signalled ${running.length + queued.length - removed} to their agents`);
     return this.get(id);
   }
 
@@ -286,12 +257,23 @@ export class JobService {
     }
     const running = found.runs.filter((run) => run.status === 'running');
     const queued = found.runs.filter((run) => run.status === 'queued');
+    const removed = await this.endRuns(found, running, 'stop', queued);
+    this.logger.log(`job ${id}: stopping ${running.length} running run(s), cancelled ${removed} queued`);
+    return this.get(id);
+  }
+
+  /**
+   * Asks the agents of `running` runs to end them as `ending`, and cancels `queued` ones: each gets a cancel key
+   * first (an agent taking it between the two steps then finds it), then is taken off its queue and recorded
+   * `cancelled` — also when Redis failed for others, which then makes the 503 (retrying is safe: both requests
+   * are idempotent). Returns how many queued runs were taken off their queue.
+   */
+  private async endRuns({ job }: JobWithRuns, running: RunEntity[], ending: RunEnding, queued: RunEntity[]): Promise<number> {
     const removed: string[] = [];
     let problem: Error | undefined;
     try {
-      const ttlSec = found.job.durationSec + this.config.runGraceSec + CANCEL_KEY_MARGIN_SEC;
-      await this.redisRepository.requestEnd(running, 'stop', ttlSec);
-      // A queued run may be starting on its agent right now: its key makes the agent cancel it on start.
+      const ttlSec = job.durationSec + this.config.runGraceSec + CANCEL_KEY_MARGIN_SEC;
+      await this.redisRepository.requestEnd(running, ending, ttlSec);
       await this.redisRepository.requestEnd(queued, 'cancel', ttlSec);
       const outcomes = await Promise.allSettled(queued.map((run) => this.queueRepository.removeQueuedTrace(run.host, run.id)));
       outcomes.forEach((outcome, i) => {
@@ -301,17 +283,16 @@ export class JobService {
     } catch (error) {
       problem = error as Error;
     }
-    if (removed.length > 0) await this.jobRepository.cancelQueuedRuns(id, removed);
+    if (removed.length > 0) await this.jobRepository.cancelQueuedRuns(job.id, removed);
     if (problem) {
-      this.logger.error(`job ${id}: stop incomplete: ${problem.message}`);
+      this.logger.error(`job ${job.id}: ${ending} incomplete: ${problem.message}`);
       throw new ServiceUnavailableException({
         statusCode: 503,
         error: 'Service Unavailable',
-        message: `the job queue (Redis) is unavailable; job ${id} may not be fully stopped, retry (stop is idempotent)`,
+        message: `the job queue (Redis) is unavailable; job ${job.id} may not be fully ${ending === 'stop' ? 'stopped' : 'cancelled'}, retry (${ending} is idempotent)`,
       });
     }
-    this.logger.log(`job ${id}: stopping ${running.length} running run(s), cancelled ${removed.length} queued`);
-    return this.get(id);
+    return removed.length;
   }
 
   async addTags(id: string, dto: TagJobDto): Promise<JobResponseDto> {
