@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { expectOk, type Api } from '../api/client.js';
 import type { Check, CheckVerdict } from '../api/types.js';
 import { parseBaseline } from '../args/baseline.js';
@@ -19,6 +19,7 @@ interface CheckOptions extends JobOptions {
   baseline: string;
   threshold?: string[];
   markdown?: string;
+  stepSummary?: string;
   junit?: string;
 }
 
@@ -38,7 +39,9 @@ export function registerCheck(program: Command, context: CommandContext): void {
   )
     .requiredOption('--baseline <baseline>', 'tag:<tag> (the latest succeeded job with it, same tool and hosts) or job:<jobId>')
     .option('--threshold <name=limit>', 'e.g. p99=+10%, total=+20%, syscall=read=+5%, function:foo=+5% (repeat for several)', collect)
-    .option('--markdown <file>', 'write the Markdown summary here (it is also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--markdown <file>', 'write the Markdown summary here')
+    // GitHub Actions names the job summary file in the environment; the summary is appended, as GitHub expects.
+    .addOption(new Option('--step-summary <file>', 'append the Markdown summary to this file').env('GITHUB_STEP_SUMMARY'))
     .option('--junit <file>', 'write a JUnit XML report here: one testcase per threshold')
     .action(async (tool: string, options: CheckOptions, command: Command) => {
       const api = connect(command);
@@ -76,7 +79,7 @@ async function waitForVerdict(api: Api, id: string): Promise<Check & { verdict: 
 async function writeReports(check: Check, options: CheckOptions): Promise<void> {
   const markdown = checkMarkdown(check);
   // GitHub reads the file once the step ends; earlier steps may have written to it, so append.
-  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
+  if (options.stepSummary) await appendFile(options.stepSummary, markdown);
   if (options.markdown) await writeFile(options.markdown, markdown);
   if (options.junit) await writeFile(options.junit, checkJunit(check));
 }
